@@ -1,0 +1,45 @@
+"""Demo portal users (one per demo contract) and a staff superuser."""
+
+from accounts.models import User, login_name
+
+DEMO_PASSWORD = "Essk-Demo-2026"
+ADMIN_LOGIN = "admin"
+ADMIN_PASSWORD = "Essk-Admin-2026"
+
+DEMO_USERS = (
+    (("kemerovo", "1001"), "buh@kuzhleb.example"),
+    (("kemerovo", "2002"), "energo@kmz.example"),
+    (("berezovsky", "0001с"), "ivanov@example.ru"),
+)
+
+
+def seed(ctx: dict, stdout) -> None:
+    logins = ["Демо-входы (город / логин / пароль):"]
+    for key, email in DEMO_USERS:
+        contract = ctx["contracts"][key]
+        username = login_name(contract.branch, contract.number)
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "contract": contract,
+                "email": email,
+                "organisation_name": contract.customer.name,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        logins.append(f"  г. {contract.branch.name} / {contract.number} / {DEMO_PASSWORD}")
+    admin, created = User.objects.get_or_create(
+        username=ADMIN_LOGIN,
+        defaults={
+            "is_staff": True,
+            "is_superuser": True,
+            "email": "admin@eskk.example",
+        },
+    )
+    if created:
+        admin.set_password(ADMIN_PASSWORD)
+        admin.save(update_fields=["password"])
+    logins.append(f"Администратор (/admin/): {ADMIN_LOGIN} / {ADMIN_PASSWORD}")
+    ctx["logins"] = logins

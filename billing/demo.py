@@ -1,0 +1,176 @@
+"""Demo customers, contracts and their ledger; a large set for benchmarks on request."""
+
+import datetime as dt
+from decimal import Decimal
+
+from stdnum.ru import inn as stdnum_inn
+
+from billing.models import Branch, Contract, Customer, LedgerEntry
+from billing.vat import vat_amount, vat_rate_for
+from core.formatting import round_money
+
+BRANCHES = (("kemerovo", "Кемерово"), ("berezovsky", "Березовский"))
+
+# (branch, number, date, name, inn, kpp, address, category, voltage, max power kW, monthly kWh)
+DEMO_CONTRACTS = (
+    (
+        "kemerovo", "1001", dt.date(2018, 3, 1), "ООО «Кузбасский хлеб»", "4205000016", "420501001",
+        "650000, Кемеровская обл., г. Кемерово, ул. Мира, 1", 1, "НН", Decimal("150"), 5200,
+    ),
+    (
+        "kemerovo", "2002", dt.date(2015, 7, 15), "АО «Кемеровский механический завод»", "4205000023",
+        "420501001", "650021, Кемеровская обл., г. Кемерово, ул. Островского, 32", 3, "СН2",
+        Decimal("1200"), 310000,
+    ),
+    (
+        "berezovsky", "0001с", dt.date(2020, 1, 20), "ИП Иванов Иван Иванович", "420500001006", "",
+        "652420, Кемеровская обл., г. Березовский, пр-кт Ленина, 14", 2, "НН", Decimal("15"), 1800,
+    ),
+)  # fmt: skip
+
+PRICE_PER_KWH = Decimal("8.4275")
+DEMO_MONTHS = 12
+
+
+def month_start(day: dt.date, back: int = 0) -> dt.date:
+    """The first day of the month `back` months before `day`'s."""
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_end(first: dt.date) -> dt.date:
+    return month_start(first, -1) - dt.timedelta(days=1)
+
+
+def valid_inn(prefix: str) -> str:
+    """Complete 9 or 10 leading digits to a valid organisation or personal ИНН."""
+    if len(prefix) == 9:
+        return prefix + stdnum_inn.calc_company_check_digit(prefix)
+    return prefix + stdnum_inn.calc_personal_check_digits(prefix)
+
+
+def ledger_history(
+    contract: Contract, monthly_kwh: int, months: int, today: dt.date
+) -> list[LedgerEntry]:
+    """Monthly accruals and the payments for them; the last month stays unpaid."""
+    entries = []
+    for back in range(months, 0, -1):
+        period = month_start(today, back)
+        volume = Decimal(monthly_kwh + (back * 37) % 500)
+        net = round_money(volume * PRICE_PER_KWH)
+        vat = vat_amount(net, vat_rate_for(period))
+        doc = f"{contract.number}-{period:%Y%m}"
+        entries.append(
+            LedgerEntry(
+                contract=contract, kind=LedgerEntry.Kind.ACCRUAL, date=month_end(period), period=period,
+                doc_number=doc, doc_date=month_end(period), description=f"Электроэнергия за {period:%m.%Y}",
+                volume_kwh=volume, amount_net=net, vat=vat, debit=net + vat, source=LedgerEntry.Source.DEMO,
+            )
+        )  # fmt: skip
+        if back > 1:
+            paid_on = month_start(period, -1) + dt.timedelta(days=14)
+            entries.append(
+                LedgerEntry(
+                    contract=contract, kind=LedgerEntry.Kind.PAYMENT, date=paid_on,
+                    doc_number=f"п/п {100 + back}", doc_date=paid_on, description="Оплата по платежному поручению",
+                    credit=net + vat, source=LedgerEntry.Source.DEMO,
+                )
+            )  # fmt: skip
+    return entries
+
+
+def seed(ctx: dict, stdout) -> None:
+    today = dt.date.today()
+    branches = {}
+    for code, name in BRANCHES:
+        branches[code], _ = Branch.objects.get_or_create(code=code, defaults={"name": name})
+    contracts = {}
+    for (
+        branch,
+        number,
+        date,
+        name,
+        inn,
+        kpp,
+        address,
+        category,
+        voltage,
+        power,
+        kwh,
+    ) in DEMO_CONTRACTS:
+        customer, _ = Customer.objects.get_or_create(
+            inn=inn, kpp=kpp, defaults={"name": name, "legal_address": address}
+        )
+        contract, created = Contract.objects.get_or_create(
+            branch=branches[branch],
+            number=number,
+            defaults=dict(
+                date=date, customer=customer, address=address, price_category=category,
+                voltage_level=voltage, max_power_kw=power,
+            ),
+        )  # fmt: skip
+        if created:
+            LedgerEntry.objects.bulk_create(ledger_history(contract, kwh, DEMO_MONTHS, today))
+        contracts[(branch, number)] = contract
+    ctx["branches"] = branches
+    ctx["contracts"] = contracts
+    if ctx.get("scale_contracts"):
+        ctx["scale_contract_ids"] = seed_scale(ctx, branches["kemerovo"], today, stdout)
+
+
+def seed_scale(ctx: dict, branch: Branch, today: dt.date, stdout) -> list[int]:
+    """N benchmark contracts `B00001…` with `history_months` of ledger, in bulk."""
+    count = ctx["scale_contracts"]
+    months = ctx["history_months"]
+    numbers = [f"B{n:05d}" for n in range(1, count + 1)]
+    existing = set(
+        Contract.objects.filter(branch=branch, number__in=numbers).values_list("number", flat=True)
+    )
+    todo = [n for n in numbers if n not in existing]
+    customers = Customer.objects.bulk_create(
+        [
+            Customer(name=f"ООО «Нагрузка {n}»", inn=valid_inn(f"42{int(n[1:]):07d}"), kpp="420501001",
+                     legal_address=f"650000, г. Кемерово, ул. Тестовая, {int(n[1:])}")
+            for n in todo
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    new_contracts = Contract.objects.bulk_create(
+        [
+            Contract(branch=branch, number=n, date=dt.date(2020, 1, 1), customer=c, address=c.legal_address,
+                     price_category=1 + i % 6 if i % 6 < 2 else 3 + i % 4, voltage_level="СН2",
+                     max_power_kw=Decimal(100 + i % 2000))
+            for i, (n, c) in enumerate(zip(todo, customers, strict=True))
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    rates = {
+        month_start(today, back): vat_rate_for(month_start(today, back))
+        for back in range(1, months + 1)
+    }
+    batch: list[LedgerEntry] = []
+    for i, contract in enumerate(new_contracts):
+        for back in range(months, 0, -1):
+            period = month_start(today, back)
+            volume = Decimal(2000 + (i * 13 + back * 7) % 3000)
+            net = round_money(volume * PRICE_PER_KWH)
+            total = net + vat_amount(net, rates[period])
+            batch.append(
+                LedgerEntry(contract=contract, kind="accrual", date=month_end(period), period=period,
+                            doc_number=f"{contract.number}-{period:%Y%m}", doc_date=month_end(period),
+                            volume_kwh=volume, amount_net=net, vat=total - net, debit=total, source="demo")
+            )  # fmt: skip
+            if back > 1:
+                paid_on = month_start(period, -1) + dt.timedelta(days=14)
+                batch.append(
+                    LedgerEntry(contract=contract, kind="payment", date=paid_on, doc_number=f"п/п {back}",
+                                doc_date=paid_on, credit=total, source="demo")
+                )  # fmt: skip
+        if len(batch) >= 20000:
+            LedgerEntry.objects.bulk_create(batch, batch_size=5000)
+            batch = []
+    LedgerEntry.objects.bulk_create(batch, batch_size=5000)
+    stdout.write(f"Договоров для нагрузки: создано {len(new_contracts)}, уже было {len(existing)}.")
+    return [
+        c.id for c in Contract.objects.filter(branch=branch, number__in=numbers).order_by("number")
+    ]

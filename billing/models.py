@@ -1,0 +1,196 @@
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from billing.validators import validate_inn, validate_kpp
+
+
+class Branch(models.Model):
+    """A city branch of the supplier; a contract number is unique within one."""
+
+    code = models.SlugField("код", max_length=32, unique=True)
+    name = models.CharField("город", max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "город (филиал)"
+        verbose_name_plural = "города (филиалы)"
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def login_label(self) -> str:
+        return f"г. {self.name}"
+
+
+class Customer(models.Model):
+    """The legal entity (organisation, ИП or ФЛ) that holds supply contracts."""
+
+    name = models.CharField("наименование", max_length=255)
+    inn = models.CharField("ИНН", max_length=12, validators=[validate_inn], db_index=True)
+    kpp = models.CharField("КПП", max_length=9, blank=True, validators=[validate_kpp])
+    legal_address = models.CharField("юридический адрес", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "потребитель"
+        verbose_name_plural = "потребители"
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return f"{self.name} (ИНН {self.inn})"
+
+    def clean(self) -> None:
+        if len(self.inn) == 10 and not self.kpp:
+            raise ValidationError({"kpp": "У организации (ИНН из 10 цифр) должен быть КПП."})
+        if len(self.inn) == 12 and self.kpp:
+            raise ValidationError({"kpp": "У ИП и физического лица (ИНН из 12 цифр) нет КПП."})
+
+
+class PriceCategory(models.IntegerChoices):
+    FIRST = 1, "первая"
+    SECOND = 2, "вторая"
+    THIRD = 3, "третья"
+    FOURTH = 4, "четвертая"
+    FIFTH = 5, "пятая"
+    SIXTH = 6, "шестая"
+
+
+class VoltageLevel(models.TextChoices):
+    HIGH = "ВН", "ВН"
+    MEDIUM1 = "СН1", "СН1"
+    MEDIUM2 = "СН2", "СН2"
+    LOW = "НН", "НН"
+
+
+class Contract(models.Model):
+    """A supply contract; its number within the branch is the portal login."""
+
+    branch = models.ForeignKey(Branch, models.PROTECT, verbose_name="город")
+    number = models.CharField("номер договора", max_length=32)
+    date = models.DateField("дата договора")
+    customer = models.ForeignKey(
+        Customer, models.PROTECT, related_name="contracts", verbose_name="потребитель"
+    )
+    address = models.CharField("адрес", max_length=500, blank=True)
+    price_category = models.PositiveSmallIntegerField(
+        "ценовая категория", choices=PriceCategory.choices, default=PriceCategory.FIRST
+    )
+    voltage_level = models.CharField(
+        "уровень напряжения",
+        max_length=3,
+        choices=VoltageLevel.choices,
+        default=VoltageLevel.LOW,
+    )
+    max_power_kw = models.DecimalField(
+        "максимальная мощность, кВт",
+        max_digits=12,
+        decimal_places=3,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = "договор"
+        verbose_name_plural = "договоры"
+        ordering = ("branch__name", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("branch", "number"), name="contract_number_unique_in_branch"
+            ),
+            models.CheckConstraint(
+                condition=Q(price_category__gte=1) & Q(price_category__lte=6),
+                name="contract_price_category_1_6",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number} ({self.branch})"
+
+
+class LedgerEntry(models.Model):
+    """One operation on the contract's account (лицевой счет).
+
+    `debit` is what the customer was charged (energy, penalties, corrections up),
+    `credit` what the customer paid or was credited. The balance is
+    sum(credit) − sum(debit): below zero a debt, above zero an overpayment.
+    It is always derived from these rows, never stored.
+    """
+
+    class Kind(models.TextChoices):
+        ACCRUAL = "accrual", "начисление"
+        PAYMENT = "payment", "оплата"
+        CORRECTION = "correction", "корректировка"
+        PENALTY = "penalty", "пени"
+
+    class Source(models.TextChoices):
+        IMPORT = "import", "выгрузка биллинга"
+        CARD = "card", "оплата картой"
+        STAFF = "staff", "сотрудник"
+        SYSTEM = "system", "расчет портала"
+        DEMO = "demo", "демо-данные"
+
+    contract = models.ForeignKey(
+        Contract, models.PROTECT, related_name="ledger_entries", verbose_name="договор"
+    )
+    kind = models.CharField("вид операции", max_length=16, choices=Kind.choices)
+    date = models.DateField("дата операции")
+    period = models.DateField(
+        "расчетный период", null=True, blank=True, help_text="первое число месяца"
+    )
+    doc_number = models.CharField("номер документа", max_length=64, blank=True)
+    doc_date = models.DateField("дата документа", null=True, blank=True)
+    description = models.CharField("содержание", max_length=255, blank=True)
+    volume_kwh = models.DecimalField(
+        "объем, кВт·ч", max_digits=16, decimal_places=3, null=True, blank=True
+    )
+    amount_net = models.DecimalField(
+        "сумма без НДС", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    vat = models.DecimalField("НДС", max_digits=14, decimal_places=2, null=True, blank=True)
+    debit = models.DecimalField(
+        "начислено", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    credit = models.DecimalField(
+        "оплачено", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    source = models.CharField(
+        "источник", max_length=16, choices=Source.choices, default=Source.IMPORT
+    )
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "операция по лицевому счету"
+        verbose_name_plural = "операции по лицевому счету"
+        ordering = ("-date", "-id")
+        indexes = [models.Index(fields=("contract", "date"), name="ledger_contract_date")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(debit__gte=0) & Q(credit__gte=0),
+                name="ledger_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(debit=0) | Q(credit=0), name="ledger_debit_or_credit"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.doc_number} от {self.date:%d.%m.%Y}"
+
+
+class VatRate(models.Model):
+    """НДС rate by period of supply: the rate follows the month of supply, not the document date."""
+
+    valid_from = models.DateField("действует с", unique=True)
+    rate = models.DecimalField("ставка, %", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ставка НДС"
+        verbose_name_plural = "ставки НДС"
+        ordering = ("-valid_from",)
+
+    def __str__(self) -> str:
+        return f"{self.rate}% с {self.valid_from:%d.%m.%Y}"

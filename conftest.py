@@ -1,0 +1,179 @@
+"""Personas shared by every app's tests.
+
+Alice owns contract 1001 in Кемерово; Bob holds contract 7007 of another
+customer in the same city; Stella is staff with no contract.
+"""
+
+import datetime as dt
+import os
+import shutil
+from decimal import Decimal
+
+import pytest
+
+ALICE_PASSWORD = "Alice-Secret-2026"
+BOB_PASSWORD = "Bob-Secret-2026"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-dev-shm-usage",
+]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Uploaded and rendered files of a test go to its own folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+
+
+@pytest.fixture
+def kemerovo(db):
+    from billing.models import Branch
+
+    return Branch.objects.get(code="kemerovo")
+
+
+@pytest.fixture
+def berezovsky(db):
+    from billing.models import Branch
+
+    return Branch.objects.get(code="berezovsky")
+
+
+def make_contract(branch, number, *, inn="4205000016", kpp="420501001", name=None, **fields):
+    """A customer and its contract, with sensible defaults for tests."""
+    from billing.models import Contract, Customer
+
+    customer = Customer.objects.create(
+        name=name or f"ООО «Потребитель {number}»",
+        inn=inn,
+        kpp=kpp,
+        legal_address=f"650000, г. Кемерово, ул. Мира, {number}",
+    )
+    defaults = dict(
+        date=dt.date(2020, 1, 15),
+        price_category=1,
+        voltage_level="НН",
+        max_power_kw=Decimal("150"),
+        address=customer.legal_address,
+    )
+    defaults.update(fields)
+    return Contract.objects.create(branch=branch, number=number, customer=customer, **defaults)
+
+
+def make_user(contract, password, email="user@example.ru"):
+    from accounts.models import User, login_name
+
+    return User.objects.create_user(
+        username=login_name(contract.branch, contract.number),
+        password=password,
+        email=email,
+        contract=contract,
+        organisation_name=contract.customer.name,
+    )
+
+
+@pytest.fixture
+def alice_contract(kemerovo):
+    return make_contract(kemerovo, "1001", name="ООО «Альфа»")
+
+
+@pytest.fixture
+def alice(alice_contract):
+    return make_user(alice_contract, ALICE_PASSWORD, email="alice@example.ru")
+
+
+@pytest.fixture
+def bob_contract(kemerovo):
+    return make_contract(kemerovo, "7007", inn="4205000023", name="ООО «Бета»")
+
+
+@pytest.fixture
+def bob(bob_contract):
+    return make_user(bob_contract, BOB_PASSWORD, email="bob@example.ru")
+
+
+@pytest.fixture
+def stella(db):
+    from accounts.models import User
+
+    return User.objects.create_user(
+        username="stella",
+        password="Stella-Staff-2026",
+        is_staff=True,
+        is_superuser=True,
+    )
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client
+
+
+@pytest.fixture
+def bob_client(client, bob):
+    client.force_login(bob)
+    return client
+
+
+# --- browser tests ------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium through Playwright; a skip on a laptop without it, a failure in CI."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if in_ci():
+            pytest.fail(f"Chromium not found at {CHROMIUM}: browser tests must run in CI")
+        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="ru-RU")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def browser_login(page, branch_label: str, number: str, password: str) -> None:
+    """Log in through the real login page, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label(branch_label).check()
+    page.get_by_label("Логин (номер договора)").fill(number)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("button", name="Войти").click()
+
+
+def pytest_sessionstart(session):
+    """In CI the suite must run on PostgreSQL: SQLite there is a failure, not a fallback."""
+    if not in_ci():
+        return
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if "postgresql" not in engine:
+        raise pytest.UsageError(f"CI=true but DATABASE_URL is not PostgreSQL ({engine})")

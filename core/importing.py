@@ -1,0 +1,361 @@
+"""Reading the billing system's exports: CSV (as Excel writes it) or XLSX.
+
+Every `manage.py import_*` command is an `ImportCommand`: it reads the file
+twice, streaming. The first pass checks every row and reports each bad one as
+`file:line: column: reason`; if any row is bad nothing is written and the
+command exits non-zero. The second pass writes in batches inside one
+transaction, so a file is loaded whole or not at all.
+"""
+
+from __future__ import annotations
+
+import abc
+import csv
+import datetime as dt
+import io
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+MAX_LINE_CHARS = 10_000
+MAX_ERRORS_SHOWN = 1000
+
+
+class RowError(Exception):
+    """A value in one column of one row is wrong; `reason` is said in Russian."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(f"{column}: {reason}")
+        self.column = column
+        self.reason = reason
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (encoding, format, header)."""
+
+
+@dataclass(frozen=True)
+class Issue:
+    path: str
+    line: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.column}: {self.reason}"
+
+
+def _normalise_header(name: Any) -> str:
+    return str(name or "").strip().lower().lstrip("\ufeff")
+
+
+class Row:
+    """One data row, with typed getters that raise RowError in Russian."""
+
+    def __init__(self, line: int, values: dict[str, Any]):
+        self.line = line
+        self.values = values
+
+    def raw(self, column: str) -> Any:
+        return self.values.get(column)
+
+    def text(self, column: str, *, required: bool = True, max_length: int = 255) -> str:
+        value = self.values.get(column)
+        text = "" if value is None else str(value).strip()
+        if isinstance(value, float) and value.is_integer():
+            text = str(int(value))  # Excel turns 0012 into 12.0; keep what it still holds
+        if required and not text:
+            raise RowError(column, "пустое значение")
+        if len(text) > max_length:
+            raise RowError(column, f"значение длиннее {max_length} символов")
+        return text
+
+    def date(self, column: str, *, required: bool = True) -> dt.date | None:
+        value = self.values.get(column)
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = self.text(column, required=required, max_length=32)
+        if not text:
+            return None
+        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise RowError(column, f"«{text}» не дата (ожидается 31.10.2026 или 2026-10-31)")
+
+    def month(self, column: str) -> dt.date:
+        """A period `YYYY-MM` (or a date) as the first day of that month."""
+        value = self.values.get(column)
+        if isinstance(value, dt.date):
+            return (value.date() if isinstance(value, dt.datetime) else value).replace(day=1)
+        text = self.text(column, max_length=32)
+        for fmt in ("%Y-%m", "%m.%Y", "%Y-%m-%d", "%d.%m.%Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date().replace(day=1)
+            except ValueError:
+                continue
+        raise RowError(column, f"«{text}» не период (ожидается ГГГГ-ММ, например 2026-10)")
+
+    def decimal(
+        self,
+        column: str,
+        *,
+        places: int = 2,
+        required: bool = True,
+        minimum: Decimal | None = None,
+        maximum: Decimal | None = None,
+    ) -> Decimal | None:
+        value = self.values.get(column)
+        if isinstance(value, bool):
+            raise RowError(column, "ожидается число")
+        if isinstance(value, int | Decimal):
+            number = Decimal(value)
+        elif isinstance(value, float):
+            number = Decimal(repr(value))
+        else:
+            text = self.text(column, required=required, max_length=64)
+            if not text:
+                return None
+            cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+            try:
+                number = Decimal(cleaned)
+            except InvalidOperation:
+                raise RowError(column, f"«{text}» не число") from None
+        if not number.is_finite():
+            raise RowError(column, "ожидается число")
+        if number != number.quantize(Decimal(1).scaleb(-places)):
+            raise RowError(column, f"больше {places} знаков после запятой")
+        if minimum is not None and number < minimum:
+            raise RowError(column, f"меньше допустимого ({minimum})")
+        if maximum is not None and number > maximum:
+            raise RowError(column, f"больше допустимого ({maximum})")
+        return number.quantize(Decimal(1).scaleb(-places))
+
+    def integer(
+        self, column: str, *, minimum: int | None = None, maximum: int | None = None
+    ) -> int:
+        number = self.decimal(column, places=0)
+        if minimum is not None and number < minimum:
+            raise RowError(column, f"должно быть не меньше {minimum}")
+        if maximum is not None and number > maximum:
+            raise RowError(column, f"должно быть не больше {maximum}")
+        return int(number)
+
+    def choice(self, column: str, choices: Iterable[str]) -> str:
+        text = self.text(column)
+        options = list(choices)
+        for option in options:
+            if text.upper() == str(option).upper():
+                return str(option)
+        raise RowError(column, f"«{text}» — допустимо: {', '.join(map(str, options))}")
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        try:
+            first = handle.readline(MAX_LINE_CHARS + 1)
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                f"{path}:1: -: файл не в кодировке UTF-8 (сохраните его как «CSV UTF-8»)"
+            ) from None
+        if len(first) > MAX_LINE_CHARS:
+            raise ImportFileError(
+                f"{path}:1: -: строка заголовка длиннее {MAX_LINE_CHARS} символов"
+            )
+        delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+        handle.seek(0)
+        if handle.read(1) != "\ufeff":
+            handle.seek(0)
+        reader = csv.reader(handle, delimiter=delimiter)
+        line = 1
+        try:
+            for values in reader:
+                if sum(len(v) for v in values) > MAX_LINE_CHARS:
+                    raise ImportFileError(
+                        f"{path}:{reader.line_num}: -: строка длиннее {MAX_LINE_CHARS} символов"
+                    )
+                yield reader.line_num, values
+                line = reader.line_num
+        except UnicodeDecodeError:
+            raise ImportFileError(
+                f"{path}:{line + 1}: -: файл не в кодировке UTF-8 (сохраните его как «CSV UTF-8»)"
+            ) from None
+        except csv.Error as error:
+            raise ImportFileError(f"{path}:{line + 1}: -: файл CSV поврежден ({error})") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise ImportFileError(
+            f"{path}:1: -: файл XLSX не читается ({type(error).__name__})"
+        ) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+    finally:
+        workbook.close()
+
+
+def read_rows(path: str | Path, required: Iterable[str]) -> Iterator[Row]:
+    """Yield the data rows of a CSV or XLSX file, header checked first."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFileError(f"{path}:0: -: файл не найден")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        source = _xlsx_rows(path)
+    elif suffix in (".csv", ".txt", ""):
+        source = _csv_rows(path)
+    else:
+        raise ImportFileError(
+            f"{path}:0: -: неизвестный формат «{suffix}» (ожидается CSV или XLSX)"
+        )
+    try:
+        _, header = next(source)
+    except StopIteration:
+        raise ImportFileError(f"{path}:1: -: файл пуст") from None
+    columns = [_normalise_header(name) for name in header]
+    missing = [name for name in required if name not in columns]
+    if missing:
+        raise ImportFileError(
+            f"{path}:1: {', '.join(missing)}: нет обязательного столбца"
+            + ("" if len(missing) == 1 else " (нет нескольких столбцов)")
+        )
+    for line, values in source:
+        if not any(v not in (None, "") and str(v).strip() for v in values):
+            continue  # Excel leaves blank lines at the end
+        yield Row(line, dict(zip(columns, values, strict=False)))
+
+
+class ImportCommand(BaseCommand, abc.ABC):
+    """Base of the operators' import commands.
+
+    A subclass names `required_columns`, turns a row into a record in
+    `parse_row` (raising RowError) and writes a batch of records in
+    `write_batch`, returning a Counter of created / updated / unchanged.
+    `key(record)` names what must be unique within the file.
+    """
+
+    required_columns: tuple[str, ...] = ()
+    batch_size = 2000
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV (UTF-8, ; или ,) или XLSX")
+        parser.add_argument("--dry-run", action="store_true", help="только проверить файл")
+
+    # -- hooks ---------------------------------------------------------------
+    def prepare(self) -> None:
+        """Load what parse_row looks up (e.g. contracts by city and number)."""
+
+    @abc.abstractmethod
+    def parse_row(self, row: Row) -> Any:
+        """Check one row and return what write_batch will store."""
+
+    def key(self, record: Any) -> Any:
+        return None
+
+    @abc.abstractmethod
+    def write_batch(self, records: list[Any]) -> Counter:
+        """Store checked records; count created / updated / unchanged."""
+
+    def finish(self, counts: Counter) -> None:
+        """Runs inside the transaction after the last batch."""
+
+    # -- the run -------------------------------------------------------------
+    def handle(self, *args, **options):
+        path = options["file"]
+        self.prepare()
+        issues, total = self._validate(path)
+        if issues:
+            for issue in issues[:MAX_ERRORS_SHOWN]:
+                self.stderr.write(str(issue))
+            if len(issues) > MAX_ERRORS_SHOWN:
+                self.stderr.write(f"… и еще {len(issues) - MAX_ERRORS_SHOWN} ошибок")
+            raise CommandError(f"Строк с ошибками: {len(issues)} из {total}. Ничего не записано.")
+        if options["dry_run"]:
+            self.stdout.write(
+                f"Проверено строк: {total}, ошибок нет. Ничего не записано (--dry-run)."
+            )
+            return
+        counts = self._write(path, total)
+        self.stdout.write(
+            f"Создано: {counts['created']}, обновлено: {counts['updated']}, "
+            f"без изменений: {counts['unchanged']}, отклонено: 0."
+        )
+
+    def _progress(self, total: int | None, desc: str):
+        from tqdm import tqdm
+
+        return tqdm(
+            total=total,
+            desc=desc,
+            unit=" стр.",
+            disable=not sys.stderr.isatty(),
+            file=sys.stderr,
+        )
+
+    def _validate(self, path: str) -> tuple[list[Issue], int]:
+        issues: list[Issue] = []
+        seen: dict[Any, int] = {}
+        total = 0
+        try:
+            with self._progress(None, "Проверка") as bar:
+                for row in read_rows(path, self.required_columns):
+                    total += 1
+                    bar.update(1)
+                    try:
+                        record = self.parse_row(row)
+                    except RowError as error:
+                        issues.append(Issue(path, row.line, error.column, error.reason))
+                        continue
+                    key = self.key(record)
+                    if key is not None:
+                        if key in seen:
+                            issues.append(
+                                Issue(path, row.line, "-", f"повторяет строку {seen[key]}")
+                            )
+                        else:
+                            seen[key] = row.line
+        except ImportFileError as error:
+            raise CommandError(f"{error}\nНичего не записано.") from None
+        if total == 0 and not issues:
+            raise CommandError(f"{path}:2: -: в файле нет строк с данными. Ничего не записано.")
+        return issues, total
+
+    def _write(self, path: str, total: int) -> Counter:
+        counts: Counter = Counter(created=0, updated=0, unchanged=0)
+        batch: list[Any] = []
+        with transaction.atomic(), self._progress(total, "Запись") as bar:
+            for row in read_rows(path, self.required_columns):
+                batch.append(self.parse_row(row))
+                if len(batch) >= self.batch_size:
+                    counts.update(self.write_batch(batch))
+                    bar.update(len(batch))
+                    batch = []
+            if batch:
+                counts.update(self.write_batch(batch))
+                bar.update(len(batch))
+            self.finish(counts)
+        return counts
+
+
+def write_csv(rows: Iterable[Iterable[Any]], handle: io.TextIOBase, delimiter: str = ";") -> None:
+    """Write rows as Excel reads them (the caller adds a BOM if it wants one)."""
+    writer = csv.writer(handle, delimiter=delimiter)
+    for row in rows:
+        writer.writerow(row)

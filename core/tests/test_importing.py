@@ -1,0 +1,119 @@
+"""The shared import machinery, through a tiny command that loads customers."""
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from openpyxl import Workbook
+
+from billing.models import Customer
+from billing.validators import validate_inn
+from core.importing import ImportCommand, RowError
+
+
+class CustomerImport(ImportCommand):
+    required_columns = ("inn", "name", "limit")
+
+    def parse_row(self, row):
+        inn = row.text("inn", max_length=12)
+        try:
+            validate_inn(inn)
+        except Exception as error:
+            raise RowError("inn", error.messages[0]) from None
+        return inn, row.text("name"), row.decimal("limit", places=2)
+
+    def key(self, record):
+        return record[0]
+
+    def write_batch(self, records):
+        counts = Counter()
+        for inn, name, _limit in records:
+            _, created = Customer.objects.update_or_create(
+                inn=inn, kpp="420501001", defaults={"name": name}
+            )
+            counts["created" if created else "updated"] += 1
+        return counts
+
+
+def run(path, *args):
+    return call_command(CustomerImport(), str(path), *args)
+
+
+def test_csv_with_bom_and_semicolons_as_excel_writes_it(db, tmp_path, capsys):
+    path = tmp_path / "c.csv"
+    path.write_bytes("\ufeffINN;Name;Limit;extra\n4205000016;ООО «Альфа»;1 234,50;x\n".encode())
+    run(path)
+    assert Customer.objects.get(inn="4205000016").name == "ООО «Альфа»"
+    assert "Создано: 1" in capsys.readouterr().out
+
+
+def test_comma_separated_csv_with_dot_decimals(db, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("inn,name,limit\n4205000023,ООО «Бета»,10.5\n", encoding="utf-8")
+    run(path)
+    assert Customer.objects.filter(inn="4205000023").exists()
+
+
+def test_xlsx(db, tmp_path):
+    book = Workbook()
+    book.active.append(["inn", "name", "limit"])
+    book.active.append(["4205000016", "ООО «Альфа»", 12.25])
+    path = tmp_path / "c.xlsx"
+    book.save(path)
+    run(path)
+    assert Customer.objects.filter(inn="4205000016").exists()
+
+
+def test_bad_rows_are_all_reported_as_file_line_column_reason_and_nothing_is_written(
+    db, tmp_path, capsys
+):
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "inn;name;limit\n4205000016;ООО «Альфа»;1\n4205000017;ООО;1\n4205000023;;abc\n4205000016;Дубль;1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="Ничего не записано"):
+        run(path)
+    err = capsys.readouterr().err.splitlines()
+    assert f"{path}:3: inn: ИНН указан неверно: не сходится контрольное число." in err
+    assert f"{path}:4: name: пустое значение" in err
+    assert f"{path}:5: -: повторяет строку 2" in err
+    assert not Customer.objects.exists()
+
+
+def test_a_missing_column_is_named(db, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("inn;name\n4205000016;ООО\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"c.csv:1: limit: нет обязательного столбца"):
+        run(path)
+
+
+def test_a_file_not_in_utf8_is_refused(db, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes("inn;name;limit\n4205000016;ООО Альфа;1\n".encode("cp1251"))
+    with pytest.raises(CommandError, match="не в кодировке UTF-8"):
+        run(path)
+    assert not Customer.objects.exists()
+
+
+def test_a_broken_xlsx_is_refused(db, tmp_path):
+    path = tmp_path / "c.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    with pytest.raises(CommandError, match="XLSX не читается"):
+        run(path)
+
+
+def test_dry_run_writes_nothing(db, tmp_path, capsys):
+    path = tmp_path / "c.csv"
+    path.write_text("inn;name;limit\n4205000016;ООО;1\n", encoding="utf-8")
+    run(path, "--dry-run")
+    assert not Customer.objects.exists()
+    assert "ошибок нет" in capsys.readouterr().out
+
+
+def test_an_empty_file_is_an_error(db, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("inn;name;limit\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="нет строк"):
+        run(path)

@@ -1,0 +1,100 @@
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+MENU_IN_ORDER = [
+    "Лицевой счет",
+    "Настройки",
+    "Калькулятор",
+    "Оплата через интернет",
+    "Оплатить",
+    "Мои платежи",
+    "Передача показаний",
+    "Счет на оплату",
+    "Счет фактура (реализация)",
+    "Корректировочный счет-фактура",
+    "Акт сверки",
+    "Расшифровка потребления Э/Э",
+    "Дополнительные услуги",
+    "Выход",
+]
+
+
+def test_home_page_offers_registration_and_login(client, db):
+    text = client.get("/").content.decode()
+    assert "Регистрация в Личный кабинет" in text
+    assert "Вход в личный кабинет" in text
+
+
+def test_cabinet_page_has_header_breadcrumb_contact_block_and_menu_in_order(
+    alice_client,
+):
+    text = alice_client.get(reverse("calculator:index")).content.decode()
+    assert "ЭССК" in text and "Личный кабинет" in text
+    assert "Главная</a> &gt; <a" in text and "Калькулятор" in text
+    assert "Есть вопросы?" in text and "8 800 3012 555" in text
+    menu = text[text.index('<nav class="cabinet-menu"') :]
+    menu = menu[: menu.index("</nav>")]
+    positions = [menu.index(f">{label}<") for label in MENU_IN_ORDER]
+    assert positions == sorted(positions)
+
+
+def test_current_section_is_highlighted(alice_client):
+    text = alice_client.get(reverse("calculator:index")).content.decode()
+    active = re.findall(
+        r'<li class="active[^"]*">\s*<a href="([^"]+)" aria-current="page">([^<]+)<', text
+    )
+    assert active == [("/cabinet/calculator/", "Калькулятор")]
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "billing:account",
+        "accounts:settings",
+        "calculator:index",
+        "payments:pay",
+        "payments:list",
+        "meters:readings",
+        "documents:invoices",
+        "documents:vat_invoices",
+        "documents:corrections",
+        "documents:reconciliation",
+        "documents:consumption",
+        "services:index",
+    ],
+)
+def test_every_section_needs_login(client, db, url_name):
+    url = reverse(url_name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_staff_without_contract_is_refused_the_cabinet(client, stella):
+    client.force_login(stella)
+    assert client.get(reverse("calculator:index")).status_code == 403
+
+
+@override_settings(DEBUG=False)
+def test_unknown_url_gives_styled_404_in_russian(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
+
+
+def test_server_error_page_is_styled_and_russian(client, db):
+    from core.views import server_error
+
+    response = server_error(None)
+    assert response.status_code == 500
+    assert "Ошибка на сервере" in response.content.decode()
+
+
+def test_security_headers(client, db):
+    response = client.get("/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+    assert response["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,41 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from core.access import contract_required
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The public page with the two ways in: registration and login."""
+    if request.user.is_authenticated and getattr(request.user, "contract", None):
+        return redirect("billing:account")
+    return render(request, "core/home.html")
+
+
+def under_construction(title: str):
+    """A cabinet section that later work will build: says so plainly."""
+
+    @contract_required
+    def view(request: HttpRequest) -> HttpResponse:
+        return render(request, "core/under_construction.html", {"title": title})
+
+    return view
+
+
+def agreement(request: HttpRequest) -> HttpResponse:
+    """«Пользовательское соглашение»: public, linked from registration and payment."""
+    return render(request, "core/agreement.html")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No context processors here: the error may have come from them.
+    from django.template.loader import get_template
+
+    return HttpResponse(get_template("500.html").render(), status=500)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)

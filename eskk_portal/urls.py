@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from core import views as core_views
+
+admin.site.site_header = "ЭССК: администрирование личного кабинета"
+admin.site.site_title = "ЭССК"
+admin.site.index_title = "Управление порталом"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("agreement/", core_views.agreement, name="agreement"),
+    path("", include("accounts.urls")),
+    path("captcha/", include("captcha.urls")),
+    path("cabinet/account/", include("billing.urls")),
+    path("cabinet/calculator/", include("calculator.urls")),
+    path("cabinet/payments/", include("payments.urls")),
+    path("cabinet/readings/", include("meters.urls")),
+    path("cabinet/documents/", include("documents.urls")),
+    path("cabinet/services/", include("services.urls")),
+    # The mock acquiring gateway stands for a bank's host: its own prefix.
+    path("gateway/", include("gateway.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "core.views.page_not_found"
+handler500 = "core.views.server_error"
+handler403 = "core.views.permission_denied"

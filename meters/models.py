@@ -1,0 +1,156 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from billing.models import Contract, VoltageLevel
+
+
+class Zone(models.TextChoices):
+    """Tariff zones of the day; a single-rate meter reads the whole day («сутки»)."""
+
+    TOTAL = "T", "сутки"
+    DAY = "D", "день"
+    NIGHT = "N", "ночь"
+    PEAK = "P", "пик"
+    HALF_PEAK = "H", "полупик"
+
+
+ZONES_BY_COUNT = {
+    1: (Zone.TOTAL,),
+    2: (Zone.DAY, Zone.NIGHT),
+    3: (Zone.PEAK, Zone.HALF_PEAK, Zone.NIGHT),
+}
+
+
+class DeliveryPoint(models.Model):
+    """Точка поставки: an address of the contract where energy is delivered."""
+
+    contract = models.ForeignKey(
+        Contract, models.PROTECT, related_name="delivery_points", verbose_name="договор"
+    )
+    code = models.CharField("код точки поставки", max_length=64)
+    address = models.CharField("адрес", max_length=500)
+    voltage_level = models.CharField(
+        "уровень напряжения",
+        max_length=3,
+        choices=VoltageLevel.choices,
+        default=VoltageLevel.LOW,
+    )
+
+    class Meta:
+        verbose_name = "точка поставки"
+        verbose_name_plural = "точки поставки"
+        ordering = ("code",)
+        constraints = [
+            models.UniqueConstraint(fields=("contract", "code"), name="delivery_point_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.address}"
+
+
+class Meter(models.Model):
+    """Прибор учета at a delivery point."""
+
+    delivery_point = models.ForeignKey(
+        DeliveryPoint,
+        models.PROTECT,
+        related_name="meters",
+        verbose_name="точка поставки",
+    )
+    number = models.CharField("номер прибора учета", max_length=64)
+    model = models.CharField("наименование прибора учета", max_length=128)
+    coefficient = models.DecimalField(
+        "коэф. расчета",
+        max_digits=12,
+        decimal_places=4,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text="произведение коэффициентов трансформации тока и напряжения, например 300/5 → 60",
+    )
+    digits = models.PositiveSmallIntegerField(
+        "разрядность (целая часть)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    decimals = models.PositiveSmallIntegerField(
+        "знаков после запятой", default=0, validators=[MaxValueValidator(3)]
+    )
+    zones = models.PositiveSmallIntegerField(
+        "число тарифных зон", default=1, choices=[(1, "1"), (2, "2"), (3, "3")]
+    )
+    is_automatic = models.BooleanField(
+        "автоматический сбор данных (АИИСКУЭ)",
+        default=False,
+        help_text="такой прибор не принимает показания вручную",
+    )
+
+    class Meta:
+        verbose_name = "прибор учета"
+        verbose_name_plural = "приборы учета"
+        ordering = ("number",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=("delivery_point", "number"), name="meter_number_unique_in_point"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.number} {self.model}"
+
+    @property
+    def zone_codes(self) -> tuple[str, ...]:
+        return ZONES_BY_COUNT[self.zones]
+
+
+class Reading(models.Model):
+    """Показание прибора учета for one date and tariff zone."""
+
+    class Source(models.TextChoices):
+        CUSTOMER = "customer", "потребитель"
+        IMPORT = "import", "выгрузка оператора"
+        STAFF = "staff", "сотрудник"
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "принято"
+        FLAGGED = "flagged", "требует проверки"
+        REJECTED = "rejected", "отклонено"
+
+    meter = models.ForeignKey(
+        Meter, models.PROTECT, related_name="readings", verbose_name="прибор учета"
+    )
+    date = models.DateField("дата")
+    zone = models.CharField("зона", max_length=1, choices=Zone.choices, default=Zone.TOTAL)
+    value = models.DecimalField("показание", max_digits=15, decimal_places=3)
+    source = models.CharField(
+        "источник", max_length=16, choices=Source.choices, default=Source.CUSTOMER
+    )
+    status = models.CharField(
+        "статус", max_length=16, choices=Status.choices, default=Status.ACCEPTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кем передано",
+    )
+    created_at = models.DateTimeField("получено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "показание"
+        verbose_name_plural = "показания"
+        ordering = ("-date", "zone")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("meter", "date", "zone"),
+                name="reading_once_per_meter_date_zone",
+            )
+        ]
+        indexes = [models.Index(fields=("meter", "-date"), name="reading_meter_date")]
+
+    def __str__(self) -> str:
+        return f"{self.meter.number} {self.date:%d.%m.%Y}: {self.value}"
