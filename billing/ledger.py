@@ -1,0 +1,44 @@
+"""The contract's account (лицевой счет) as figures derived from the ledger."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+
+from billing.models import Contract, LedgerEntry
+
+ZERO = Decimal("0.00")
+
+
+def balance(contract: Contract, on_date: dt.date | None = None, *, kinds=None) -> Decimal:
+    """sum(credit) − sum(debit) up to and including `on_date`: < 0 debt, > 0 overpayment."""
+    entries = LedgerEntry.objects.filter(contract=contract)
+    if on_date is not None:
+        entries = entries.filter(date__lte=on_date)
+    if kinds is not None:
+        entries = entries.filter(kind__in=kinds)
+    totals = entries.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    return (totals["credit"] or ZERO) - (totals["debit"] or ZERO)
+
+
+def balance_before(contract: Contract, day: dt.date) -> Decimal:
+    """The balance at the start of `day` (the opening balance of a period starting then)."""
+    return balance(contract, day - dt.timedelta(days=1))
+
+
+def energy_and_penalty_balances(contract: Contract, on_date: dt.date | None = None) -> dict:
+    """The balance without penalties and the penalties owed, in one query."""
+    entries = LedgerEntry.objects.filter(contract=contract)
+    if on_date is not None:
+        entries = entries.filter(date__lte=on_date)
+    penalty = Q(kind=LedgerEntry.Kind.PENALTY)
+    totals = entries.aggregate(
+        debit=Sum("debit", filter=~penalty),
+        credit=Sum("credit", filter=~penalty),
+        penalty_debit=Sum("debit", filter=penalty),
+        penalty_credit=Sum("credit", filter=penalty),
+    )
+    return {
+        "energy": (totals["credit"] or ZERO) - (totals["debit"] or ZERO),
+        "penalty": (totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO),
+    }
