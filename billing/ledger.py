@@ -17,8 +17,8 @@ def balance(contract: Contract, on_date: dt.date | None = None, *, kinds=None) -
         entries = entries.filter(date__lte=on_date)
     if kinds is not None:
         entries = entries.filter(kind__in=kinds)
-    totals = entries.aggregate(debit=Sum("debit"), credit=Sum("credit"))
-    return (totals["credit"] or ZERO) - (totals["debit"] or ZERO)
+    totals = entries.aggregate(total_debit=Sum("debit"), total_credit=Sum("credit"))
+    return (totals["total_credit"] or ZERO) - (totals["total_debit"] or ZERO)
 
 
 def balance_before(contract: Contract, day: dt.date) -> Decimal:
@@ -33,12 +33,12 @@ def energy_and_penalty_balances(contract: Contract, on_date: dt.date | None = No
         entries = entries.filter(date__lte=on_date)
     penalty = Q(kind=LedgerEntry.Kind.PENALTY)
     totals = entries.aggregate(
-        debit=Sum("debit", filter=~penalty),
-        credit=Sum("credit", filter=~penalty),
+        energy_debit=Sum("debit", filter=~penalty),
+        energy_credit=Sum("credit", filter=~penalty),
         penalty_debit=Sum("debit", filter=penalty),
         penalty_credit=Sum("credit", filter=penalty),
     )
     return {
-        "energy": (totals["credit"] or ZERO) - (totals["debit"] or ZERO),
+        "energy": (totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO),
         "penalty": (totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO),
     }
