@@ -39,3 +39,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """A bare answer for load balancers and as the ceiling in the HTTP benchmark."""
+    return HttpResponse("ok", content_type="text/plain")

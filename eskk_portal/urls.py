@@ -10,6 +10,7 @@ admin.site.index_title = "Управление порталом"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("agreement/", core_views.agreement, name="agreement"),
+    path("healthz/", core_views.healthz, name="healthz"),
     path("", include("accounts.urls")),
     path("captcha/", include("captcha.urls")),
     path("cabinet/account/", include("billing.urls")),

@@ -1,0 +1,50 @@
+"""The audit trail: one function that every app calls when something worth a record happens."""
+
+import logging
+
+from django.http import HttpRequest
+
+from core.models import AuditEvent
+
+logger = logging.getLogger("eskk.audit")
+
+# Keys that must never reach the trail, whatever a caller passes.
+_SECRET_KEYS = {
+    "password",
+    "password1",
+    "password2",
+    "new_password1",
+    "new_password2",
+    "token",
+    "pan",
+    "cvv",
+}
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The peer address; behind the proxy it is the proxy's (REMOTE_ADDR is set by gunicorn)."""
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(action: str, *, request: HttpRequest | None = None, user=None, username: str = "",
+           target: object = "", **details) -> AuditEvent:  # fmt: skip
+    """Append an event: `action` like "login.failed", `target` the object it concerns."""
+    if user is None and request is not None and getattr(request, "user", None) is not None:
+        user = request.user if request.user.is_authenticated else None
+    if not username and user is not None:
+        username = user.get_username()
+    clean = {k: str(v) for k, v in details.items() if k not in _SECRET_KEYS}
+    event = AuditEvent.objects.create(
+        user=user,
+        username=username[:150],
+        ip=client_ip(request),
+        action=action,
+        target=str(target)[:255],
+        details=clean,
+    )
+    logger.info(
+        "%s user=%s ip=%s target=%s", action, username or "-", event.ip or "-", event.target
+    )
+    return event

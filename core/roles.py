@@ -1,0 +1,54 @@
+"""Staff groups and what each may do in the admin.
+
+- Оператор: loads and corrects the billing system's data (contracts, meters,
+  readings, ledger entries, documents, tariffs).
+- Бухгалтер: money and documents (ledger, payments, key rates, documents), read-only contracts.
+- Поддержка: customers' accounts and requests; reads contracts, meters and payments.
+Nobody but a superuser edits the audit log (nobody at all, in fact: it is read-only).
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+# group → {app_label: actions} where actions are a subset of view/add/change/delete;
+# "*" stands for every model of the app.
+ROLES: dict[str, dict[str, set[str]]] = {
+    "Оператор": {
+        "billing": {"view", "add", "change"},
+        "meters": {"view", "add", "change"},
+        "documents": {"view", "add"},
+        "calculator": {"view", "add", "change", "delete"},
+    },
+    "Бухгалтер": {
+        "billing": {"view", "add", "change"},
+        "payments": {"view", "change"},
+        "documents": {"view"},
+        "meters": {"view"},
+    },
+    "Поддержка": {
+        "accounts": {"view", "change"},
+        "services": {"view", "change"},
+        "billing": {"view"},
+        "meters": {"view"},
+        "payments": {"view"},
+        "axes": {"view", "delete"},
+    },
+}
+AUDIT_VIEWERS = ("Бухгалтер", "Поддержка")
+
+
+def ensure_groups(**kwargs) -> None:
+    """Create the staff groups and (re)grant their permissions after every migrate."""
+    for name, grants in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = []
+        for app_label, actions in grants.items():
+            for permission in Permission.objects.filter(content_type__app_label=app_label):
+                if permission.codename.split("_", 1)[0] in actions:
+                    wanted.append(permission)
+        if name in AUDIT_VIEWERS:
+            wanted.extend(
+                Permission.objects.filter(
+                    content_type__app_label="core", codename="view_auditevent"
+                )
+            )
+        group.permissions.set(wanted)
