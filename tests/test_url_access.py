@@ -1,0 +1,106 @@
+"""Every URL of the project, walked from the resolver, as three people.
+
+Anonymous: sent to the login page (or refused). Alice, the owner: served.
+Bob, another customer: 404 for every object of Alice's. A view added later is
+walked too; if it takes an id, the test fails until it learns how to make
+an object of Alice's for it (OBJECT_FACTORIES below).
+"""
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Reachable without logging in, by design.
+PUBLIC = {
+    "home",
+    "agreement",
+    "healthz",
+    "accounts:login",
+    "accounts:register",
+}
+# Other trees with their own rules: the admin (staff only, tested below), the
+# CAPTCHA images, and the mock bank, which stands for another host.
+SKIPPED_PREFIXES = ("admin:", "captcha-", "gateway:")
+PUBLIC_PREFIXES: tuple[str, ...] = ()
+
+# url name → function(alice's contract, alice) returning the URL kwargs of one of her objects.
+OBJECT_FACTORIES: dict[str, Callable] = {}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}{entry.namespace}:"
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", prefix + str(entry.pattern), entry.pattern.converters
+
+
+def all_named_urls():
+    seen = {}
+    for name, route, converters in _walk(get_resolver().url_patterns):
+        if name.startswith(SKIPPED_PREFIXES) or name in seen:
+            continue
+        seen[name] = (route, tuple(converters))
+    return sorted(seen.items())
+
+
+URLS = all_named_urls()
+PLAIN = [name for name, (_, params) in URLS if not params]
+WITH_IDS = [name for name, (_, params) in URLS if params]
+
+
+def _is_public(name):
+    return name in PUBLIC or name.startswith(PUBLIC_PREFIXES)
+
+
+@pytest.mark.parametrize("name", [n for n in PLAIN if not _is_public(n)])
+def test_anonymous_is_sent_to_login(client, db, name):
+    response = client.get(reverse(name))
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+    else:
+        assert response.status_code in (403, 404, 405)
+
+
+@pytest.mark.parametrize("name", PLAIN)
+def test_the_owner_is_served(alice_client, name):
+    response = alice_client.get(reverse(name))
+    assert response.status_code in (200, 302, 405), response.status_code
+
+
+@pytest.mark.parametrize("name", WITH_IDS)
+def test_an_object_url_knows_how_to_make_its_object(name):
+    assert name in OBJECT_FACTORIES, f"add a factory for {name} to OBJECT_FACTORIES"
+
+
+@pytest.mark.parametrize("name", [n for n in WITH_IDS if n in OBJECT_FACTORIES])
+def test_another_customer_gets_404_for_alices_objects(client, alice, bob, name):
+    kwargs = OBJECT_FACTORIES[name](alice.contract, alice)
+    url = reverse(name, kwargs=kwargs)
+    client.force_login(alice)
+    assert client.get(url).status_code in (200, 302, 405)
+    client.force_login(bob)
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code in (404, 405)
+    client.logout()
+    response = client.get(url)
+    assert response.status_code in (302, 403, 404)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_admin_is_reachable_only_by_staff(client, alice, stella):
+    assert client.get("/admin/").status_code == 302
+    client.force_login(alice)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(stella)
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_walk_finds_the_cabinet_sections():
+    names = {name for name, _ in URLS}
+    assert {"billing:account", "meters:readings", "payments:pay", "documents:invoices"} <= names
