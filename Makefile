@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test lint format migrate seed lock bench clean browser-deps
+.PHONY: run test lint format migrate seed lock bench clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,3 +47,7 @@ lock:
 
 clean:
 	rm -rf $(VENV) var
+
+# Benchmarks (needs root for the throwaway PostgreSQL cluster and wrk): prints figures.
+bench: $(STAMP)
+	bash bench/run

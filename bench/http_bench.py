@@ -1,0 +1,220 @@
+"""HTTP benchmark: cabinet pages against a bare view, under gunicorn, with wrk.
+
+Run through `make bench` (bench/run), which provides a throwaway PostgreSQL and
+production settings. Steps: migrate, seed 10,000 contracts × 5 meters × 24
+months, give one contract 500 meters, start gunicorn on loopback, open a
+logged-in session, and drive each page with wrk at 16 connections.
+"""
+
+import argparse
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eskk_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+
+# (label, path) — the pages a customer opens most on a busy day.
+PAGES = [
+    ("bare view (ceiling)", "/healthz/"),
+    ("Лицевой счет", "/cabinet/account/"),
+    ("Передача показаний, 500 meters", "/cabinet/readings/"),
+    ("Мои платежи", "/cabinet/payments/history/"),
+    ("Счет фактура list", "/cabinet/documents/vat-invoices/"),
+    ("Акт сверки, 12 months", "/cabinet/documents/reconciliation/?{reconciliation_query}"),
+]
+
+
+def timed(label, fn):
+    start = time.perf_counter()
+    result = fn()
+    print(f"{label}: {time.perf_counter() - start:.1f} s", flush=True)
+    return result
+
+
+def seed(contracts: int, meters: int, months: int):
+    call_command("migrate", verbosity=0)
+    timed(
+        f"seed_demo --contracts {contracts} --meters-per-contract {meters} --history-months {months}",
+        lambda: call_command(
+            "seed_demo",
+            contracts=contracts,
+            meters_per_contract=meters,
+            history_months=months,
+            stdout=open(os.devnull, "w"),
+        ),
+    )
+
+
+def big_contract(meter_count: int):
+    """The demo contract 2002 gets `meter_count` meters with 24 months of readings."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from billing.demo import month_end, month_start
+    from billing.models import Contract
+    from meters.models import DeliveryPoint, Meter, Reading
+
+    contract = Contract.objects.get(branch__code="kemerovo", number="2002")
+    have = Meter.objects.filter(delivery_point__contract=contract).count()
+    if have < meter_count:
+        points = [
+            DeliveryPoint.objects.get_or_create(
+                contract=contract,
+                code=f"ТП-BENCH-{p}",
+                defaults={"address": f"г. Кемерово, цех {p}"},
+            )[0]
+            for p in range(10)
+        ]
+        new = Meter.objects.bulk_create(
+            [
+                Meter(
+                    delivery_point=points[i % 10],
+                    number=f"BENCH{i:05d}",
+                    model="Меркурий 234",
+                    digits=6,
+                )
+                for i in range(meter_count - have)
+            ]
+        )
+        today = dt.date.today()
+        days = [month_end(month_start(today, b)) for b in range(24, 0, -1)]
+        Reading.objects.bulk_create(
+            [
+                Reading(meter=m, date=d, value=Decimal(100 * n), source="import")
+                for m in new
+                for n, d in enumerate(days)
+            ],
+            batch_size=10000,
+        )
+    return contract
+
+
+def session_for(contract) -> str:
+    """A logged-in session cookie for the contract's portal user, as login() would make."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User, login_name
+
+    user, _ = User.objects.get_or_create(
+        username=login_name(contract.branch, contract.number), defaults={"contract": contract}
+    )
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store["started"] = store["last_seen"] = int(time.time()) + 3600  # no idle expiry mid-run
+    store.create()
+    return store.session_key
+
+
+def start_gunicorn(workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "eskk_portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
+         "--workers", str(workers), "--log-level", "warning"],
+        cwd=ROOT,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(BASE + "/healthz/", timeout=1).read()  # noqa: S310 (loopback)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(path: str, cookie: str, seconds: int, connections: int) -> dict:
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+         "-H", f"Cookie: sessionid={cookie}", BASE + path],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+    def latency(pct):
+        match = re.search(rf"^\s+{pct}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def status_of(path: str, cookie: str) -> int:
+    request = urllib.request.Request(BASE + path, headers={"Cookie": f"sessionid={cookie}"})
+    try:
+        return urllib.request.urlopen(request, timeout=30).status  # noqa: S310 (loopback)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--contracts", type=int, default=10_000)
+    parser.add_argument("--meters-per-contract", type=int, default=5)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    seed(args.contracts, args.meters_per_contract, args.months)
+    contract = timed("500 meters for contract 2002", lambda: big_contract(500))
+    cookie = session_for(contract)
+    import datetime as dt
+
+    today = dt.date.today()
+    start = dt.date(today.year - 1, today.month, 1)
+    query = f"date_from={start:%Y-%m-%d}&date_to={today:%Y-%m-%d}"
+    from django.db import connections
+
+    connections.close_all()
+    server = start_gunicorn(args.workers)
+    try:
+        rows = []
+        for label, path in PAGES:
+            path = path.format(reconciliation_query=query)
+            status = status_of(path, cookie)
+            if status != 200:
+                print(f"{label}: {path} answered {status}, skipped", flush=True)
+                continue
+            wrk(path, cookie, 2, args.connections)  # warm-up
+            rows.append((label, path, wrk(path, cookie, args.seconds, args.connections)))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    ceiling = rows[0][2]["rps"]
+    print()
+    print(f"{args.connections} connections, {args.seconds} s each, gunicorn {args.workers} sync workers, "
+          f"{os.cpu_count()} cores")  # fmt: skip
+    print(f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8}")
+    for label, _, r in rows:
+        print(
+            f"{label:34} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps'] / ceiling:8.0%} {r['non2xx']:8d}"
+        )
+
+
+if __name__ == "__main__":
+    main()
