@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Development defaults; production sets its own environment (see README).
 export DEBUG ?= true
 
-.PHONY: run test lint format migrate seed lock bench clean
+.PHONY: run test test-faults lint format migrate seed lock bench clean
 
 $(STAMP): requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ format: $(STAMP)
 test: $(STAMP) var lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
+
+# Fault and recovery tests: they stop and start the database, so they need the
+# throwaway cluster of .ci/pg.sh (PG_BIN, PGDATA, PGPORT); .ci/run calls this last.
+test-faults: $(STAMP) var
+	$(BIN)/pytest -m faults tests/faults
 
 # Regenerate the lock file after changing pyproject.toml (needs uv: pip install uv).
 lock:

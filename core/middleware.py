@@ -1,47 +1,23 @@
-import logging
-
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
-
-logger = logging.getLogger(__name__)
+from django.db import InterfaceError, OperationalError
 
 
-class DatabaseUnavailableMiddleware:
-    """Answer a styled 503 while the database is unreachable, instead of a 500.
+def is_database_unavailable(exception: BaseException | None) -> bool:
+    """True when the database cannot be reached (down, restarting, connection lost).
 
-    The connection is dropped so that the next request reconnects by itself
-    once the database is back.
+    Such errors get the «Сервис временно недоступен» page (503); Django drops the
+    broken connection at the end of the request and the next one reconnects by
+    itself once the database is back (CONN_HEALTH_CHECKS).
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception):
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        if isinstance(exception, DatabaseError) and not _is_connection_error(exception):
-            return None
-        logger.error("database unavailable: %s", exception)
-        for conn in connections.all():
-            conn.close_if_unusable_or_obsolete()
-        body = render_to_string("503.html")
-        response = HttpResponse(body, status=503)
-        response["Retry-After"] = "30"
-        return response
-
-
-def _is_connection_error(exception: Exception) -> bool:
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return False
     text = str(exception).lower()
     markers = (
         "connection",
         "could not connect",
         "server closed",
         "terminating",
-        "unable to open database",
         "the database system",
+        "unable to open database",
+        "connection refused",
     )
-    return any(marker in text for marker in markers)
+    return isinstance(exception, InterfaceError) or any(marker in text for marker in markers)

@@ -1,7 +1,11 @@
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 
 from core.access import contract_required
+from core.middleware import is_database_unavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,9 +35,15 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # No context processors here: the error may have come from them.
-    from django.template.loader import get_template
+    """500, or 503 «Сервис временно недоступен» while the database is unreachable.
 
+    Rendered without context processors and without the database: the error
+    may have come from either.
+    """
+    if is_database_unavailable(sys.exc_info()[1]):
+        response = HttpResponse(get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
     return HttpResponse(get_template("500.html").render(), status=500)
 
 

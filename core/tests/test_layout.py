@@ -98,3 +98,29 @@ def test_security_headers(client, db):
     assert response["X-Frame-Options"] == "DENY"
     assert "unsafe-inline" not in response["Content-Security-Policy"]
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_a_lost_database_gives_the_styled_503_page(db):
+    from django.db import OperationalError
+
+    from core.views import server_error
+
+    try:
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+    except OperationalError:
+        response = server_error(None)
+    assert response.status_code == 503
+    assert "Сервис временно недоступен" in response.content.decode()
+    assert response["Retry-After"] == "30"
+
+
+def test_other_database_errors_stay_500(db):
+    from django.db import OperationalError
+
+    from core.views import server_error
+
+    try:
+        raise OperationalError("division by zero")
+    except OperationalError:
+        response = server_error(None)
+    assert response.status_code == 500
