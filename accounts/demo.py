@@ -2,9 +2,10 @@
 
 from accounts.models import User, login_name
 
-DEMO_PASSWORD = "Essk-Demo-2026"
+# Demo-only credentials, printed by seed_demo and listed in the README.
+DEMO_PASSWORD = "Essk-Demo-2026"  # nosec B105
 ADMIN_LOGIN = "admin"
-ADMIN_PASSWORD = "Essk-Admin-2026"
+ADMIN_PASSWORD = "Essk-Admin-2026"  # nosec B105
 
 DEMO_USERS = (
     (("kemerovo", "1001"), "buh@kuzhleb.example"),

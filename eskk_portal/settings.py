@@ -21,7 +21,7 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DEBUG", default=False)
 
 # Used only with DEBUG on; refused below when DEBUG is off.
-_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+_DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  # nosec B105
 SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
