@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 
 from billing.models import Contract
@@ -141,3 +142,44 @@ def buyer_snapshot(contract: Contract) -> dict:
         "contract_number": contract.number,
         "contract_date": f"{contract.date:%d.%m.%Y}",
     }
+
+
+def change_sums(kind: str, lines: list[dict]) -> dict[str, Decimal]:
+    """A document's totals from its lines; for a correction, of the changes (after − before)."""
+    sums = {}
+    for name in ("amount_net", "vat", "amount"):
+        before = f"{name}_before"
+        sums[name] = sum(
+            (line[name] - (line[before] if kind == Document.Kind.CORRECTION else 0) for line in lines),
+            ZERO,
+        )
+    return sums
+
+
+@transaction.atomic
+def issue_document(
+    contract: Contract,
+    kind: str,
+    number: str,
+    date: dt.date,
+    period: dt.date,
+    lines: list[dict],
+    *,
+    corrects: Document | None = None,
+    payment_document: str = "",
+) -> Document:
+    """Store a document as issued: today's seller and buyer details frozen in, totals from lines."""
+    document = Document.objects.create(
+        contract=contract,
+        kind=kind,
+        number=number,
+        date=date,
+        period=period,
+        corrects=corrects,
+        payment_document=payment_document,
+        seller=seller_snapshot(),
+        buyer=buyer_snapshot(contract),
+        **change_sums(kind, lines),
+    )
+    DocumentLine.objects.bulk_create([DocumentLine(document=document, **line) for line in lines])
+    return document

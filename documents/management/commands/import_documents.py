@@ -10,15 +10,14 @@ from typing import Any
 from billing.models import Branch, Contract
 from billing.vat import vat_amount, vat_rate_for
 from core.importing import ImportCommand, Issue, Row, RowError
-from documents.models import Document, DocumentLine
-from documents.services import buyer_snapshot, seller_snapshot
+from documents.models import Document
+from documents.services import issue_document
 
 KINDS = tuple(Document.Kind.values)
 # The price is exported with up to 5 decimals, so quantity × price may miss the
 # net amount by the price's rounding times the quantity, plus half a kopeck.
 PRICE_ROUNDING = Decimal("0.000005")
 HALF_KOPECK = Decimal("0.005")
-AMOUNT_FIELDS = ("quantity", "price", "amount_net", "vat", "amount")
 
 
 @dataclass
@@ -36,19 +35,6 @@ class ParsedDocument:
 
     def header(self) -> tuple:
         return (self.period, self.corrects, self.payment_document)
-
-    def totals(self) -> dict[str, Decimal]:
-        """Sums of the lines; for a correction, of the changes (after − before)."""
-        sums = {}
-        for name in ("amount_net", "vat", "amount"):
-            sums[name] = sum(
-                (
-                    line[name] - (line[f"{name}_before"] if self.kind == "correction" else 0)
-                    for line in self.lines.values()
-                ),
-                Decimal("0.00"),
-            )
-        return sums
 
 
 @dataclass(frozen=True)
@@ -89,7 +75,6 @@ class Command(ImportCommand):
         self._docs: dict[tuple, ParsedDocument] = {}
         self._existing: dict[tuple, Document | None] = {}
         self._written: set[tuple] = set()
-        self._created: dict[tuple, Document] = {}
 
     # -- lookups ---------------------------------------------------------------
     def _contract(self, row: Row) -> Contract:
@@ -262,42 +247,28 @@ class Command(ImportCommand):
 
     # -- writing ---------------------------------------------------------------
     def write_batch(self, records: list[LineRecord]) -> Counter:
+        """Issue each new document whole (its lines are all known since validation)."""
         counts: Counter = Counter()
-        new_lines = []
         for record in records:
-            parsed = self._docs[record.doc_key]
-            if self._existing_document(record.doc_key) is not None:
-                if record.doc_key not in self._written:
-                    self._written.add(record.doc_key)
-                    counts["unchanged"] += 1
+            if record.doc_key in self._written:
                 continue
-            if record.doc_key not in self._written:
-                self._written.add(record.doc_key)
-                self._created[record.doc_key] = self._issue(parsed)
-                counts["created"] += 1
-            document = self._created[record.doc_key]
-            new_lines.append(DocumentLine(document=document, **parsed.lines[record.line_no]))
-        DocumentLine.objects.bulk_create(new_lines)
+            self._written.add(record.doc_key)
+            if self._existing_document(record.doc_key) is not None:
+                counts["unchanged"] += 1
+                continue
+            parsed = self._docs[record.doc_key]
+            corrects = None
+            if parsed.corrects:
+                corrects = Document.objects.get(
+                    contract=parsed.contract,
+                    kind=Document.Kind.VAT_INVOICE,
+                    number=parsed.corrects[0],
+                    date=parsed.corrects[1],
+                )
+            issue_document(
+                parsed.contract, parsed.kind, parsed.number, parsed.date, parsed.period,
+                [parsed.lines[n] for n in sorted(parsed.lines)], corrects=corrects,
+                payment_document=parsed.payment_document,
+            )  # fmt: skip
+            counts["created"] += 1
         return counts
-
-    def _issue(self, parsed: ParsedDocument) -> Document:
-        corrects = None
-        if parsed.corrects:
-            corrects = Document.objects.get(
-                contract=parsed.contract,
-                kind=Document.Kind.VAT_INVOICE,
-                number=parsed.corrects[0],
-                date=parsed.corrects[1],
-            )
-        return Document.objects.create(
-            contract=parsed.contract,
-            kind=parsed.kind,
-            number=parsed.number,
-            date=parsed.date,
-            period=parsed.period,
-            corrects=corrects,
-            payment_document=parsed.payment_document,
-            seller=seller_snapshot(),
-            buyer=buyer_snapshot(parsed.contract),
-            **parsed.totals(),
-        )
