@@ -91,5 +91,12 @@ class ConsumptionForm(MonthRangeForm):
     FORMATS = [("html", "html-страница"), ("pdf", "pdf-документ")]
 
     format = forms.ChoiceField(
-        label="Формат документа", choices=FORMATS, initial="html", widget=forms.RadioSelect
+        label="Формат документа",
+        choices=FORMATS,
+        initial="html",
+        required=False,
+        widget=forms.RadioSelect,
     )
+
+    def clean_format(self) -> str:
+        return self.cleaned_data["format"] or "html"

@@ -135,7 +135,7 @@ class Command(ImportCommand):
         net = row.decimal(f"amount_net{suffix}", minimum=Decimal(0))
         vat = row.decimal(f"vat{suffix}", minimum=Decimal(0))
         amount = row.decimal(f"amount{suffix}", minimum=Decimal(0))
-        if abs(quantity * price - net) > quantity * PRICE_ROUNDING + HALF_KOPECK:
+        if abs(quantity * price - net) >= quantity * PRICE_ROUNDING + HALF_KOPECK:
             raise RowError(
                 f"amount_net{suffix}",
                 f"{net} не равно количество × цена ({quantity} × {price} = "
