@@ -74,7 +74,7 @@ class MonthRangeForm(forms.Form):
     """A range of whole months, up to the current one."""
 
     date_from = MonthField(label="Период с")
-    date_to = MonthField(label="по")
+    date_to = MonthField(label="Период по")
 
     def clean(self):
         data = super().clean()

@@ -150,7 +150,10 @@ def change_sums(kind: str, lines: list[dict]) -> dict[str, Decimal]:
     for name in ("amount_net", "vat", "amount"):
         before = f"{name}_before"
         sums[name] = sum(
-            (line[name] - (line[before] if kind == Document.Kind.CORRECTION else 0) for line in lines),
+            (
+                line[name] - (line[before] if kind == Document.Kind.CORRECTION else 0)
+                for line in lines
+            ),
             ZERO,
         )
     return sums

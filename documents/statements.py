@@ -140,7 +140,13 @@ def _statement_line(entry: LedgerEntry) -> StatementLine:
     return StatementLine(
         date=entry.date,
         group=group,
-        description=entry.description or description,
+        # The statement's own wording keeps the groups apart; a correction or a
+        # penalty also carries the billing system's explanation.
+        description=(
+            f"{description}: {entry.description}"
+            if entry.description and entry.kind in (kind.CORRECTION, kind.PENALTY)
+            else description
+        ),
         document=document,
         debit=entry.debit,
         credit=entry.credit,

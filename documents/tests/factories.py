@@ -19,11 +19,18 @@ def line(line_no, quantity, price, period, name="Электроэнергия", 
               "amount_net": net, "vat_rate": rate, "vat": vat, "amount": net + vat}  # fmt: skip
     if before is not None:
         old = line(line_no, before[0], before[1], period)
-        values.update({f"{key}_before": old[key] for key in ("quantity", "price", "amount_net", "vat", "amount")})
+        values.update(
+            {
+                f"{key}_before": old[key]
+                for key in ("quantity", "price", "amount_net", "vat", "amount")
+            }
+        )
     return values
 
 
-def make_document(contract, kind, number, date, period, quantities=(("1000", "8.4275"),), corrects=None):
+def make_document(
+    contract, kind, number, date, period, quantities=(("1000", "8.4275"),), corrects=None
+):
     lines = [
         line(n, q, p, period, before=b[0] if b else None)
         for n, (q, p, *b) in enumerate(quantities, start=1)
@@ -31,15 +38,21 @@ def make_document(contract, kind, number, date, period, quantities=(("1000", "8.
     return issue_document(contract, kind, number, date, period, lines, corrects=corrects)
 
 
-def make_vat_invoice(contract, number="123", date=dt.date(2026, 10, 31), period=dt.date(2026, 10, 1), **kw):
+def make_vat_invoice(
+    contract, number="123", date=dt.date(2026, 10, 31), period=dt.date(2026, 10, 1), **kw
+):
     return make_document(contract, Document.Kind.VAT_INVOICE, number, date, period, **kw)
 
 
-def make_invoice(contract, number="А-1", date=dt.date(2026, 10, 1), period=dt.date(2026, 10, 1), **kw):
+def make_invoice(
+    contract, number="А-1", date=dt.date(2026, 10, 1), period=dt.date(2026, 10, 1), **kw
+):
     return make_document(contract, Document.Kind.INVOICE, number, date, period, **kw)
 
 
-def make_correction(contract, corrected, number="К-1", date=dt.date(2026, 11, 10), after=("1120", "8.4275")):
+def make_correction(
+    contract, corrected, number="К-1", date=dt.date(2026, 11, 10), after=("1120", "8.4275")
+):
     source = corrected.lines.get(line_no=1)
     return make_document(
         contract, Document.Kind.CORRECTION, number, date, corrected.period,

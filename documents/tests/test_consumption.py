@@ -47,7 +47,8 @@ def test_readings_at_the_start_and_end_of_the_period_per_zone(alice_contract):
         dt.date(2026, 7, 31), Decimal("36000"), dt.date(2026, 9, 30), Decimal("36156"))  # fmt: skip
     assert row.kwh == Decimal("9360.000")  # 156 × 60
     assert [(r.zone, r.kwh) for r in second.rows] == [
-        ("день", Decimal("500.000")), ("ночь", Decimal("120.000"))
+        ("день", Decimal("500.000")),
+        ("ночь", Decimal("120.000")),
     ]
     assert result.kwh == Decimal("9980.000")
     assert dict(result.by_zone) == {"сутки": Decimal("9360.000"), "день": Decimal("500.000"),

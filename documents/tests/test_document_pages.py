@@ -39,7 +39,9 @@ def test_the_list_shows_only_the_sections_kind_and_the_sessions_contract(
         ({}, {"2025-12", "2026-01", "2026-02", "2026-03", "2026-04"}),
     ],
 )
-def test_the_list_filters_by_month_quarter_or_year_of_supply(alice_client, alice_contract, query, expected):
+def test_the_list_filters_by_month_quarter_or_year_of_supply(
+    alice_client, alice_contract, query, expected
+):
     for period in ("2025-12", "2026-01", "2026-02", "2026-03", "2026-04"):
         first = dt.date.fromisoformat(period + "-01")
         make_vat_invoice(alice_contract, number=f"N{period}", date=first, period=first)
@@ -48,7 +50,9 @@ def test_the_list_filters_by_month_quarter_or_year_of_supply(alice_client, alice
     assert shown == expected
 
 
-def test_a_month_outside_the_chosen_quarter_is_an_error_next_to_the_field(alice_client, alice_contract):
+def test_a_month_outside_the_chosen_quarter_is_an_error_next_to_the_field(
+    alice_client, alice_contract
+):
     make_vat_invoice(alice_contract)
     response = alice_client.get(
         reverse("documents:vat_invoices"), {"year": "2026", "quarter": "1", "month": "5"}
@@ -78,7 +82,9 @@ def test_list_queries_do_not_grow_with_the_number_of_documents(
 
 def test_vat_invoice_page_holds_every_field_of_the_statutory_form(alice_client, alice_contract):
     invoice = make_vat_invoice(alice_contract, number="123", quantities=(("1000", "8.4275"),))
-    text = alice_client.get(reverse("documents:vat_invoices_detail", args=[invoice.pk])).content.decode()
+    text = alice_client.get(
+        reverse("documents:vat_invoices_detail", args=[invoice.pk])
+    ).content.decode()
     for expected in (
         "Счет-фактура № 123 от 31.10.2026",
         "Исправление № — от —",
@@ -110,13 +116,19 @@ def test_vat_follows_the_period_of_supply_not_the_document_date(alice_client, al
     line = invoice.lines.get()
     assert line.vat_rate == Decimal("20.00")
     assert invoice.vat == Decimal("1685.50")
-    text = alice_client.get(reverse("documents:vat_invoices_detail", args=[invoice.pk])).content.decode()
+    text = alice_client.get(
+        reverse("documents:vat_invoices_detail", args=[invoice.pk])
+    ).content.decode()
     assert "20%" in text and "22%" not in text
 
 
-def test_invoice_page_has_bank_details_and_the_amount_in_words(alice_client, alice_contract, settings):
+def test_invoice_page_has_bank_details_and_the_amount_in_words(
+    alice_client, alice_contract, settings
+):
     invoice = make_invoice(alice_contract, number="А-77", quantities=(("1500", "8.4275"),))
-    text = alice_client.get(reverse("documents:invoices_detail", args=[invoice.pk])).content.decode()
+    text = alice_client.get(
+        reverse("documents:invoices_detail", args=[invoice.pk])
+    ).content.decode()
     bank = settings.SUPPLIER_BANK
     for expected in (bank["bank"], bank["bik"], bank["account"], bank["corr_account"],
                      "Счет на оплату № А-77", "Всего к оплате:",
@@ -128,7 +140,9 @@ def test_correction_page_shows_before_after_and_the_change(alice_client, alice_c
     invoice = make_vat_invoice(alice_contract, number="123")
     correction = make_correction(alice_contract, invoice, number="К-9", after=("900", "8.4275"))
     assert correction.amount == Decimal("-1028.15")  # the difference of the rounded states
-    text = alice_client.get(reverse("documents:corrections_detail", args=[correction.pk])).content.decode()
+    text = alice_client.get(
+        reverse("documents:corrections_detail", args=[correction.pk])
+    ).content.decode()
     for expected in ("к счету-фактуре № 123 от 31.10.2026", "А (до изменения)", "Б (после изменения)",
                      "В (увеличение)", "Г (уменьшение)", "Всего увеличение (сумма строк В)",
                      "Всего уменьшение (сумма строк Г)", "1 000,000", "900,000", "100,000",
@@ -144,7 +158,9 @@ def test_another_contracts_document_is_404_on_every_url(bob_client, alice_contra
 
 def test_a_document_under_another_sections_url_is_404(alice_client, alice_contract):
     invoice = make_vat_invoice(alice_contract)
-    assert alice_client.get(reverse("documents:invoices_detail", args=[invoice.pk])).status_code == 404
+    assert (
+        alice_client.get(reverse("documents:invoices_detail", args=[invoice.pk])).status_code == 404
+    )
 
 
 def test_issued_documents_refuse_changes(alice_contract):

@@ -37,7 +37,9 @@ def test_it_issues_each_document_with_its_lines_and_totals(alice_contract, tmp_p
     assert "Создано: 3" in capsys.readouterr().out
     invoice = Document.objects.get(kind="vat_invoice", number="123")
     assert (invoice.amount_net, invoice.vat, invoice.amount) == (
-        Decimal("8927.50"), Decimal("1964.05"), Decimal("10891.55")
+        Decimal("8927.50"),
+        Decimal("1964.05"),
+        Decimal("10891.55"),
     )
     assert [line.name for line in invoice.lines.all()] == ["Электроэнергия", "Услуги по передаче"]
     assert invoice.buyer["inn"] == "4205000016" and invoice.seller["inn"] == "4205109750"
@@ -74,7 +76,10 @@ def test_an_issued_document_cannot_lose_a_line(alice_contract, tmp_path, capsys)
     path = write(tmp_path, GOOD.splitlines(keepends=True)[0], "short.csv")
     with pytest.raises(CommandError):
         run(path)
-    assert f"{path}:2: line_no: документ № 123 уже выпущен с 2 строками, в файле 1" in capsys.readouterr().err
+    assert (
+        f"{path}:2: line_no: документ № 123 уже выпущен с 2 строками, в файле 1"
+        in capsys.readouterr().err
+    )
 
 
 @pytest.mark.parametrize(
@@ -148,7 +153,9 @@ def test_a_january_2026_document_for_december_2025_supply_is_at_20_percent(
 
 def test_quantity_times_price_may_miss_the_net_only_by_the_price_rounding(alice_contract, tmp_path):
     # 7 × 1.428571 = 9.999997: the billing system's net 10.00 with a price rounded to 6 → 5 places.
-    row = "Кемерово;1001;vat_invoice;5;31.10.2026;2026-10;;;1;Э;7;1,42857;10,00;22;2,20;12,20;;;;;\n"
+    row = (
+        "Кемерово;1001;vat_invoice;5;31.10.2026;2026-10;;;1;Э;7;1,42857;10,00;22;2,20;12,20;;;;;\n"
+    )
     run(write(tmp_path, row))
     assert Document.objects.get(number="5").amount == Decimal("12.20")
 

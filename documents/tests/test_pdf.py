@@ -28,7 +28,9 @@ def embedded_fonts(reader):
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
             descriptor = descendant["/FontDescriptor"].get_object()
             if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
                 names.add(str(font["/BaseFont"]))
@@ -42,7 +44,9 @@ def embedded_fonts(reader):
         (make_invoice, "documents:invoices_pdf", "schet_a-1_2026-10.pdf"),
     ],
 )
-def test_pdf_holds_the_inn_the_number_and_the_total(alice_client, alice_contract, factory, url_name, file_name):
+def test_pdf_holds_the_inn_the_number_and_the_total(
+    alice_client, alice_contract, factory, url_name, file_name
+):
     document = factory(alice_contract)
     response = alice_client.get(reverse(url_name, args=[document.pk]))
     assert f'filename="{file_name}"' in response["Content-Disposition"]
@@ -56,7 +60,9 @@ def test_pdf_holds_the_inn_the_number_and_the_total(alice_client, alice_contract
 
 def test_pdf_embeds_the_bundled_dejavu_fonts(alice_client, alice_contract):
     invoice = make_vat_invoice(alice_contract)
-    reader, text = pdf_of(alice_client.get(reverse("documents:vat_invoices_pdf", args=[invoice.pk])))
+    reader, text = pdf_of(
+        alice_client.get(reverse("documents:vat_invoices_pdf", args=[invoice.pk]))
+    )
     # «Doc Sans» is the @font-face family of the bundled DejaVu files: no system font is used.
     fonts = embedded_fonts(reader)
     assert any(name.endswith("+Doc-Sans") for name in fonts)
@@ -91,8 +97,12 @@ def test_an_issued_documents_pdf_is_rendered_once_then_served_from_storage(
     assert second == first
 
 
-def test_the_pdf_of_a_january_document_for_december_supply_says_20_percent(alice_client, alice_contract):
-    invoice = make_vat_invoice(alice_contract, number="7", date=dt.date(2026, 1, 20), period=dt.date(2025, 12, 1))
+def test_the_pdf_of_a_january_document_for_december_supply_says_20_percent(
+    alice_client, alice_contract
+):
+    invoice = make_vat_invoice(
+        alice_contract, number="7", date=dt.date(2026, 1, 20), period=dt.date(2025, 12, 1)
+    )
     _, text = pdf_of(alice_client.get(reverse("documents:vat_invoices_pdf", args=[invoice.pk])))
     assert "20%" in text and "22%" not in text
     assert "10 113,00" in text  # 8 427,50 + 1 685,50
@@ -105,5 +115,7 @@ def test_rendering_never_fetches_from_the_network(monkeypatch):
         raise AssertionError("network used")
 
     monkeypatch.setattr(socket, "create_connection", no_network)
-    content = pdf.render_pdf("documents/fragment_reconciliation.html", {"statement": None, "seller": {}})
+    content = pdf.render_pdf(
+        "documents/fragment_reconciliation.html", {"statement": None, "seller": {}}
+    )
     assert content.startswith(b"%PDF")

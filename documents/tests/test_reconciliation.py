@@ -19,16 +19,49 @@ def entry(contract, kind, day, debit="0", credit="0", **fields):
 
 def ledger(contract):
     """Before the period: a debt of 1 000,00. In it: energy, a penalty, an advance, a payment."""
-    entry(contract, "accrual", dt.date(2026, 7, 31), debit="1000.00", doc_number="СФ-7",
-          doc_date=dt.date(2026, 7, 31), period=dt.date(2026, 7, 1))
-    entry(contract, "payment", dt.date(2026, 8, 10), credit="300.00", doc_number="п/п 11",
-          doc_date=dt.date(2026, 8, 10), period=dt.date(2026, 8, 1))
-    entry(contract, "accrual", dt.date(2026, 8, 31), debit="1234.56", doc_number="СФ-8",
-          doc_date=dt.date(2026, 8, 31), period=dt.date(2026, 8, 1))
-    entry(contract, "payment", dt.date(2026, 9, 18), credit="1934.56", doc_number="п/п 12",
-          doc_date=dt.date(2026, 9, 18))
-    entry(contract, "penalty", dt.date(2026, 9, 30), debit="12.34", doc_number="П-9",
-          period=dt.date(2026, 9, 1))
+    entry(
+        contract,
+        "accrual",
+        dt.date(2026, 7, 31),
+        debit="1000.00",
+        doc_number="СФ-7",
+        doc_date=dt.date(2026, 7, 31),
+        period=dt.date(2026, 7, 1),
+    )
+    entry(
+        contract,
+        "payment",
+        dt.date(2026, 8, 10),
+        credit="300.00",
+        doc_number="п/п 11",
+        doc_date=dt.date(2026, 8, 10),
+        period=dt.date(2026, 8, 1),
+    )
+    entry(
+        contract,
+        "accrual",
+        dt.date(2026, 8, 31),
+        debit="1234.56",
+        doc_number="СФ-8",
+        doc_date=dt.date(2026, 8, 31),
+        period=dt.date(2026, 8, 1),
+    )
+    entry(
+        contract,
+        "payment",
+        dt.date(2026, 9, 18),
+        credit="1934.56",
+        doc_number="п/п 12",
+        doc_date=dt.date(2026, 9, 18),
+    )
+    entry(
+        contract,
+        "penalty",
+        dt.date(2026, 9, 30),
+        debit="12.34",
+        doc_number="П-9",
+        period=dt.date(2026, 9, 1),
+    )
     entry(contract, "accrual", dt.date(2026, 11, 30), debit="999.00")  # after the period
     # fmt: skip
 
@@ -105,7 +138,9 @@ def test_the_page_shows_the_statement_for_the_chosen_months(alice_client, alice_
 
 
 @time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
-def test_a_future_month_or_a_reversed_range_is_refused_next_to_the_field(alice_client, alice_contract):
+def test_a_future_month_or_a_reversed_range_is_refused_next_to_the_field(
+    alice_client, alice_contract
+):
     url = reverse("documents:reconciliation")
     text = alice_client.get(url, {"date_from": "2026-08", "date_to": "2026-12"}).content.decode()
     assert "Период не может быть в будущем." in text and 'value="2026-12"' in text

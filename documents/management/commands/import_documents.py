@@ -168,9 +168,14 @@ class Command(ImportCommand):
         corrects = None
         if kind == Document.Kind.CORRECTION:
             if not corrects_number:
-                raise RowError("corrects_number", "у корректировки должен быть номер исправляемого счета-фактуры")
+                raise RowError(
+                    "corrects_number",
+                    "у корректировки должен быть номер исправляемого счета-фактуры",
+                )
             if corrects_date is None:
-                raise RowError("corrects_date", "у корректировки должна быть дата исправляемого счета-фактуры")
+                raise RowError(
+                    "corrects_date", "у корректировки должна быть дата исправляемого счета-фактуры"
+                )
             corrects = (corrects_number, corrects_date)
             corrected = self._corrected(contract, corrects_number, corrects_date, row.line)
             if corrected["period"] != period:
@@ -180,7 +185,9 @@ class Command(ImportCommand):
                     f"счета-фактуры ({corrected['period']:%Y-%m})",
                 )
         elif corrects_number or corrects_date:
-            raise RowError("corrects_number", "заполняется только у корректировки (kind=correction)")
+            raise RowError(
+                "corrects_number", "заполняется только у корректировки (kind=correction)"
+            )
         line_no = row.integer("line_no", minimum=1, maximum=9999)
         name = row.text("name", max_length=255)
         rate = row.decimal("vat_rate", minimum=Decimal(0), maximum=Decimal(100))
