@@ -16,10 +16,22 @@ from meters.models import DeliveryPoint, Meter, Reading
 pytestmark = pytest.mark.browser
 
 
+def _load_reference_data():
+    importlib.import_module("billing.migrations.0002_reference_data").load(django_apps, None)
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db):
     """The cities and VAT rates a migration loads: a live-server test's flush removes them."""
-    importlib.import_module("billing.migrations.0002_reference_data").load(django_apps, None)
+    _load_reference_data()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _reference_data_left_for_the_next_module(django_db_blocker):
+    """After the last test's flush, put them back for the tests that follow."""
+    yield
+    with django_db_blocker.unblock():
+        _load_reference_data()
 
 
 @pytest.fixture
