@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connections
 from playwright.sync_api import expect
 
 from billing.models import LedgerEntry
@@ -32,6 +33,7 @@ def _reference_data_left_for_the_next_module(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         _load_reference_data()
+        connections.close_all()  # else PostgreSQL refuses to drop the test database
 
 
 @pytest.fixture
