@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.access import contract_required
@@ -105,7 +106,8 @@ def reconciliation(request: HttpRequest, as_pdf: bool = False) -> HttpResponse:
                 filename,
             )
     elif as_pdf:
-        raise Http404("Не выбран период")
+        # The errors are shown next to the fields on the statement's page.
+        return redirect(f"{reverse('documents:reconciliation')}?{request.GET.urlencode()}")
     return render(
         request,
         "documents/reconciliation.html",

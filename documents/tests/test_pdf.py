@@ -76,6 +76,7 @@ def test_correction_pdf_names_the_corrected_invoice_and_the_change(alice_client,
     response = alice_client.get(reverse("documents:corrections_pdf", args=[correction.pk]))
     assert "korrektirovochnyj-schet-faktura_k-5_2026-10.pdf" in response["Content-Disposition"]
     _, text = pdf_of(response)
+    assert "Корректировочный счет-фактура № К-5 от 10.11.2026" in text
     assert "к счету-фактуре № 123 от 31.10.2026" in text
     assert "4205000016" in text and "1 233,79" in text  # 120 kWh more: 1 011,30 + 222,49
 

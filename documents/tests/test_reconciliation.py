@@ -169,3 +169,10 @@ def test_bob_sees_only_his_own_ledger(bob_client, alice_contract, bob_contract):
         reverse("documents:reconciliation"), {"date_from": "2026-08", "date_to": "2026-10"}
     ).content.decode()
     assert "ООО «Бета»" in text and "СФ-8" not in text and "задолженность отсутствует" in text
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_a_pdf_asked_for_a_bad_period_leads_back_to_the_form(alice_client, alice_contract):
+    response = alice_client.get(reverse("documents:reconciliation_pdf"), {"date_from": "2027-01"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("documents:reconciliation") + "?date_from=2027-01"
