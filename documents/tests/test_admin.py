@@ -14,4 +14,6 @@ def test_staff_see_a_document_read_only(client, stella, alice_contract):
     assert page.status_code == 200 and "8427,50" in text.replace("\xa0", "")
     assert 'name="_save"' not in text
     assert client.get(reverse("admin:documents_document_add")).status_code == 403
-    assert client.get(reverse("admin:documents_document_delete", args=[invoice.pk])).status_code == 403
+    assert (
+        client.get(reverse("admin:documents_document_delete", args=[invoice.pk])).status_code == 403
+    )
