@@ -3,7 +3,6 @@ and the statements built on request (reconciliation, consumption)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -141,5 +140,5 @@ def consumption(request: HttpRequest) -> HttpResponse:
         request,
         "documents/consumption.html",
         {"title": "Расшифровка потребления Э/Э", "form": form, "breakdown": breakdown,
-         "supplier": settings.SUPPLIER},
+         "seller": seller_snapshot()},
     )  # fmt: skip

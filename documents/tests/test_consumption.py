@@ -89,6 +89,7 @@ def test_the_pdf_format_downloads_a_pdf(alice_client, alice_contract):
     assert "rasshifrovka-potrebleniya_1001_2026-08_2026-09.pdf" in response["Content-Disposition"]
     _, text = pdf_of(response)
     assert "108008060" in text and "4205000016" in text and "156,000" in text
+    assert "4205109750" in text and "От ООО «ЭССК»" in text
 
 
 @time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
