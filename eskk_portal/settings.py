@@ -250,6 +250,19 @@ CONTACT_PHONE = "8 800 3012 555"
 # --- payments (issue 6) ----------------------------------------------------
 
 # --- documents (issue 7) ---------------------------------------------------
+# The seller's bank and signatories on invoices, VAT invoices and statements;
+# copied into each document when it is issued.
+SUPPLIER_BANK = {
+    "bank": env.str("SUPPLIER_BANK_NAME", default="Кемеровское отделение № 8615 ПАО Сбербанк"),
+    "bik": env.str("SUPPLIER_BANK_BIK", default="043207612"),
+    "account": env.str("SUPPLIER_BANK_ACCOUNT", default="40702810626020100733"),
+    "corr_account": env.str("SUPPLIER_BANK_CORR_ACCOUNT", default="30101810200000000612"),
+}
+SUPPLIER_SIGNATORIES = {
+    "head": env.str("SUPPLIER_HEAD", default="Петров А. В."),
+    "head_title": env.str("SUPPLIER_HEAD_TITLE", default="Генеральный директор"),
+    "accountant": env.str("SUPPLIER_ACCOUNTANT", default="Сидорова Е. Н."),
+}
 
 # --- calculator (issue 8) --------------------------------------------------
 

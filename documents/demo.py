@@ -1,0 +1,121 @@
+"""Demo documents of the demo contracts, built from the demo ledger so the figures agree.
+
+For each demo contract: the VAT invoices of the last three months of supply
+(the ledger's accruals, to the kopeck) and an advance invoice for the current
+month; contract 1001 also gets a correction of the VAT invoice of three months
+ago (an extra charge for 120 kWh after a meter check), with its ledger entry
+and the payment that settled it.
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from billing.demo import PRICE_PER_KWH, month_start
+from billing.models import LedgerEntry
+from billing.vat import vat_amount, vat_rate_for
+from core.formatting import month_label, round_money
+from documents.models import Document
+from documents.services import issue_document
+
+VAT_INVOICE_MONTHS = 3
+ADVANCE_SHARE = Decimal("0.30")
+CORRECTION_EXTRA_KWH = Decimal("120")
+
+
+def energy_line(line_no: int, name: str, quantity: Decimal, period: dt.date, price=None) -> dict:
+    price = price if price is not None else PRICE_PER_KWH
+    net = round_money(quantity * price)
+    rate = vat_rate_for(period)
+    vat = vat_amount(net, rate)
+    return {
+        "line_no": line_no, "name": name, "quantity": quantity, "price": price,
+        "amount_net": net, "vat_rate": rate, "vat": vat, "amount": net + vat,
+    }  # fmt: skip
+
+
+def _price_of(entry: LedgerEntry) -> Decimal:
+    """The demo tariff, unless the ledger's net says another (then net / volume, 5 places)."""
+    if round_money(entry.volume_kwh * PRICE_PER_KWH) == entry.amount_net:
+        return PRICE_PER_KWH
+    return (entry.amount_net / entry.volume_kwh).quantize(Decimal("0.00001"), ROUND_HALF_UP)
+
+
+def _vat_invoice(contract, entry: LedgerEntry) -> Document:
+    existing = Document.objects.filter(
+        contract=contract, kind=Document.Kind.VAT_INVOICE, number=entry.doc_number
+    ).first()
+    if existing:
+        return existing
+    line = energy_line(
+        1, f"Электроэнергия за {month_label(entry.period)}", entry.volume_kwh, entry.period,
+        _price_of(entry),
+    )  # fmt: skip
+    # The ledger's figures are the billing system's: the document must say the same.
+    line.update(amount_net=entry.amount_net, vat=entry.vat, amount=entry.debit)
+    return issue_document(
+        contract, Document.Kind.VAT_INVOICE, entry.doc_number, entry.doc_date, entry.period, [line]
+    )
+
+
+def _advance_invoice(contract, last: LedgerEntry, today: dt.date) -> None:
+    period = month_start(today)
+    number = f"А-{contract.number}-{period:%Y%m}"
+    if Document.objects.filter(contract=contract, kind="invoice", number=number).exists():
+        return
+    quantity = (last.volume_kwh * ADVANCE_SHARE).quantize(Decimal(1), ROUND_HALF_UP)
+    name = f"Электроэнергия за {month_label(period)}: авансовый платеж 30 % до 10-го числа"
+    issue_document(
+        contract, Document.Kind.INVOICE, number, period, period,
+        [energy_line(1, name, quantity, period)],
+    )  # fmt: skip
+
+
+def _correction(contract, corrected: Document, today: dt.date) -> None:
+    number = f"К-{corrected.number}"
+    if Document.objects.filter(contract=contract, kind="correction", number=number).exists():
+        return
+    before = corrected.lines.get(line_no=1)
+    after = energy_line(
+        1, before.name, before.quantity + CORRECTION_EXTRA_KWH, corrected.period, before.price
+    )
+    after.update(
+        quantity_before=before.quantity, price_before=before.price,
+        amount_net_before=before.amount_net, vat_before=before.vat, amount_before=before.amount,
+    )  # fmt: skip
+    date = month_start(today, 1) + dt.timedelta(days=4)
+    document = issue_document(
+        contract, Document.Kind.CORRECTION, number, date, corrected.period, [after],
+        corrects=corrected,
+    )  # fmt: skip
+    paid_on = date + dt.timedelta(days=15)
+    LedgerEntry.objects.bulk_create(
+        [
+            LedgerEntry(contract=contract, kind=LedgerEntry.Kind.CORRECTION, date=date,
+                        period=corrected.period, doc_number=number, doc_date=date,
+                        description=f"Доначисление по корректировочному счету-фактуре № {number}",
+                        volume_kwh=CORRECTION_EXTRA_KWH, amount_net=document.amount_net,
+                        vat=document.vat, debit=document.amount, source=LedgerEntry.Source.DEMO),
+            LedgerEntry(contract=contract, kind=LedgerEntry.Kind.PAYMENT, date=paid_on,
+                        doc_number="п/п 990", doc_date=paid_on,
+                        description="Оплата по корректировочному счету-фактуре",
+                        credit=document.amount, source=LedgerEntry.Source.DEMO),
+        ]
+    )  # fmt: skip
+
+
+def seed(ctx: dict, stdout) -> None:
+    today = dt.date.today()
+    created = Document.objects.count()
+    for key, contract in ctx["contracts"].items():
+        accruals = list(
+            LedgerEntry.objects.filter(
+                contract=contract, kind=LedgerEntry.Kind.ACCRUAL, volume_kwh__gt=0
+            ).order_by("-period")[:VAT_INVOICE_MONTHS]
+        )
+        if not accruals:
+            continue
+        invoices = [_vat_invoice(contract, entry) for entry in reversed(accruals)]
+        _advance_invoice(contract, accruals[0], today)
+        if key == ("kemerovo", "1001"):
+            _correction(contract, invoices[0], today)
+    stdout.write(f"Документов: создано {Document.objects.count() - created}.")

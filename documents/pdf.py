@@ -1,0 +1,76 @@
+"""PDF of a document: WeasyPrint renders the same template fragment as the HTML page.
+
+Fonts and the stylesheet come from this app's static files through the local
+file system; the fetcher refuses every other scheme, so rendering never goes
+to the network. An issued document's PDF is rendered once and kept in the
+default storage (outside the web root); statements are rendered every time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+
+from documents.models import Document
+
+logger = logging.getLogger(__name__)
+
+PDF_TEMPLATE = "documents/pdf.html"
+STYLESHEET = "documents/pdf.css"
+
+
+def _local_fetcher():
+    """A fetcher that gives WeasyPrint files and data: URLs only; the network is refused."""
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+
+
+def _stylesheet_path() -> Path:
+    found = finders.find(STYLESHEET)
+    if not found:
+        raise FileNotFoundError(f"static file {STYLESHEET} not found")
+    return Path(found)
+
+
+def render_pdf(body_template: str, context: dict) -> bytes:
+    """Render `body_template` (a document fragment) inside the A4 PDF page, as bytes."""
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = render_to_string(PDF_TEMPLATE, {**context, "body_template": body_template})
+    stylesheet = _stylesheet_path()
+    fonts = FontConfiguration()
+    fetcher = _local_fetcher()
+    css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
+    document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[css], font_config=fonts)
+
+
+def stored_name(document: Document, filename: str) -> str:
+    return f"documents/pdf/{document.contract_id}/{document.pk}/{filename}"
+
+
+def issued_pdf(
+    document: Document, filename: str, body_template: str, context: Callable[[], dict]
+) -> str:
+    """The storage name of the document's PDF, rendering and storing it on first request.
+
+    The document never changes once issued, so the first rendering is final.
+    Two first downloads at once may both render; the second copy is dropped.
+    """
+    name = stored_name(document, filename)
+    if default_storage.exists(name):
+        return name
+    content = render_pdf(body_template, context())
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:
+        default_storage.delete(saved)
+    logger.info("documents: rendered and stored %s", name)
+    return name

@@ -1,0 +1,295 @@
+"""Documents built on request: the reconciliation statement and the consumption breakdown.
+
+Both are read live from other apps' data (the ledger, the meters' readings)
+and never stored: asking again after a new payment gives the new figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from billing.ledger import balance_before
+from billing.models import Contract, LedgerEntry
+from core.formatting import money, month_label
+from documents.wording import amount_in_words
+from meters.models import DeliveryPoint, Reading, Zone
+
+ZERO = Decimal("0.00")
+KWH = Decimal("0.001")
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def last_day(first: dt.date) -> dt.date:
+    """The statement's closing day for a month: its end, or today while it lasts."""
+    return min(month_end(first), timezone.localdate())
+
+
+# --- Акт сверки ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    date: dt.date
+    group: str
+    description: str
+    document: str
+    debit: Decimal
+    credit: Decimal
+
+
+@dataclass
+class Turnover:
+    group: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+
+@dataclass
+class Reconciliation:
+    contract: Contract
+    start: dt.date
+    end: dt.date
+    opening: Decimal
+    lines: list[StatementLine]
+    turnovers: list[Turnover]
+    seller_name: str = ""
+    buyer_name: str = ""
+
+    @property
+    def debit_total(self) -> Decimal:
+        return sum((line.debit for line in self.lines), ZERO)
+
+    @property
+    def credit_total(self) -> Decimal:
+        return sum((line.credit for line in self.lines), ZERO)
+
+    @property
+    def closing(self) -> Decimal:
+        """The balance (credit − debit, < 0 a debt) at the end of the last day."""
+        return self.opening + self.credit_total - self.debit_total
+
+    @property
+    def opening_debit(self) -> Decimal:
+        return -self.opening if self.opening < 0 else ZERO
+
+    @property
+    def opening_credit(self) -> Decimal:
+        return self.opening if self.opening > 0 else ZERO
+
+    @property
+    def closing_debit(self) -> Decimal:
+        return -self.closing if self.closing < 0 else ZERO
+
+    @property
+    def closing_credit(self) -> Decimal:
+        return self.closing if self.closing > 0 else ZERO
+
+    @property
+    def conclusion(self) -> str:
+        """«На 31.10.2026 задолженность в пользу ООО «ЭССК» составляет …»."""
+        when = f"На {self.end:%d.%m.%Y}"
+        if self.closing == 0:
+            return f"{when} задолженность отсутствует."
+        debt = abs(self.closing)
+        creditor = self.seller_name if self.closing < 0 else self.buyer_name
+        return (
+            f"{when} задолженность в пользу {creditor} составляет "
+            f"{money(debt)} ({amount_in_words(debt)})."
+        )
+
+
+ENERGY = "Электроэнергия"
+PENALTY = "Пени"
+PAYMENT = "Оплата"
+ADVANCE = "Авансовые платежи"
+GROUPS = (ENERGY, PENALTY, ADVANCE, PAYMENT)
+
+
+def _statement_line(entry: LedgerEntry) -> StatementLine:
+    """One ledger entry as the statement says it, in its group."""
+    kind = LedgerEntry.Kind
+    period = f" за {month_label(entry.period)}" if entry.period else ""
+    if entry.kind == kind.ACCRUAL:
+        group, description, doc_name = ENERGY, f"Реализация электроэнергии{period}", "Счет-фактура"
+    elif entry.kind == kind.CORRECTION:
+        group, description = ENERGY, f"Корректировка реализации{period}"
+        doc_name = "Корректировочный счет-фактура"
+    elif entry.kind == kind.PENALTY:
+        group, description, doc_name = PENALTY, f"Пени{period}", "Расчет пени"
+    elif entry.period and entry.date <= month_end(entry.period):
+        # Paid before its month was over: an advance (ПП № 442, п. 82), not a settlement.
+        group, description, doc_name = ADVANCE, f"Оплата (аванс){period}", "Платежное поручение"
+    else:
+        group, description, doc_name = PAYMENT, f"Оплата{period}", "Платежное поручение"
+    document = ""
+    if entry.doc_number:
+        number = entry.doc_number.removeprefix("п/п").strip()
+        document = f"{doc_name} № {number}"
+        if entry.doc_date:
+            document += f" от {entry.doc_date:%d.%m.%Y}"
+    return StatementLine(
+        date=entry.date,
+        group=group,
+        # The statement's own wording keeps the groups apart; a correction or a
+        # penalty also carries the billing system's explanation.
+        description=(
+            f"{description}: {entry.description}"
+            if entry.description and entry.kind in (kind.CORRECTION, kind.PENALTY)
+            else description
+        ),
+        document=document,
+        debit=entry.debit,
+        credit=entry.credit,
+    )
+
+
+def reconciliation(contract: Contract, start: dt.date, end: dt.date) -> Reconciliation:
+    """The statement from the first day of `start`'s month to the end of `end`'s month."""
+    start = start.replace(day=1)
+    closing_day = last_day(end.replace(day=1))
+    entries = LedgerEntry.objects.filter(
+        contract=contract, date__gte=start, date__lte=closing_day
+    ).order_by("date", "id")
+    lines = [_statement_line(entry) for entry in entries]
+    turnovers = {group: Turnover(group) for group in GROUPS}
+    for line in lines:
+        turnovers[line.group].debit += line.debit
+        turnovers[line.group].credit += line.credit
+    return Reconciliation(
+        contract=contract,
+        start=start,
+        end=closing_day,
+        opening=balance_before(contract, start),
+        lines=lines,
+        turnovers=[t for t in turnovers.values() if t.debit or t.credit],
+        seller_name=settings.SUPPLIER["short_name"],
+        buyer_name=contract.customer.name,
+    )
+
+
+# --- Расшифровка потребления ----------------------------------------------------
+
+
+@dataclass
+class ConsumptionRow:
+    meter_number: str
+    meter_model: str
+    coefficient: Decimal
+    zone: str
+    start_date: dt.date | None
+    start_value: Decimal | None
+    end_date: dt.date | None
+    end_value: Decimal | None
+    kwh: Decimal | None
+
+
+@dataclass
+class PointConsumption:
+    code: str
+    address: str
+    voltage_level: str
+    rows: list[ConsumptionRow] = field(default_factory=list)
+
+    @property
+    def kwh(self) -> Decimal:
+        return sum((row.kwh for row in self.rows if row.kwh is not None), Decimal("0.000"))
+
+
+@dataclass
+class Consumption:
+    contract: Contract
+    start: dt.date
+    end: dt.date
+    points: list[PointConsumption]
+
+    @property
+    def kwh(self) -> Decimal:
+        return sum((point.kwh for point in self.points), Decimal("0.000"))
+
+    @property
+    def by_zone(self) -> list[tuple[str, Decimal]]:
+        totals: dict[str, Decimal] = {}
+        for point in self.points:
+            for row in point.rows:
+                if row.kwh is not None:
+                    totals[row.zone] = totals.get(row.zone, Decimal("0.000")) + row.kwh
+        return list(totals.items())
+
+
+def consumed(start: Decimal, end: Decimal, digits: int, coefficient: Decimal) -> Decimal:
+    """(end − start) × coefficient; a register that passed its maximum rolled over."""
+    difference = end - start
+    if difference < 0:
+        difference += Decimal(10) ** digits
+    return (difference * coefficient).quantize(KWH)
+
+
+def consumption(contract: Contract, start: dt.date, end: dt.date) -> Consumption:
+    """Per delivery point, meter and zone: the readings around the period and the kWh between.
+
+    The start reading is the last accepted one before the period (usually the
+    end of the previous month); without one, the first inside the period.
+    """
+    start = start.replace(day=1)
+    closing_day = last_day(end.replace(day=1))
+    points = list(
+        DeliveryPoint.objects.filter(contract=contract).prefetch_related("meters").order_by("code")
+    )
+    accepted = Reading.objects.filter(
+        meter__delivery_point__contract=contract, status=Reading.Status.ACCEPTED
+    )
+    dates = {
+        (row["meter_id"], row["zone"]): row
+        for row in accepted.values("meter_id", "zone").annotate(
+            before=Max("date", filter=Q(date__lt=start)),
+            first=Min("date", filter=Q(date__gte=start, date__lte=closing_day)),
+            last=Max("date", filter=Q(date__lte=closing_day)),
+        )
+    }
+    wanted = {d for row in dates.values() for d in (row["before"], row["first"], row["last"]) if d}
+    values = {
+        (meter_id, zone, day): value
+        for meter_id, zone, day, value in accepted.filter(date__in=wanted).values_list(
+            "meter_id", "zone", "date", "value"
+        )
+    }
+    result = []
+    for point in points:
+        item = PointConsumption(point.code, point.address, point.voltage_level)
+        for meter in point.meters.all():
+            for zone in meter.zone_codes:
+                found = dates.get((meter.id, zone), {})
+                start_date = found.get("before") or found.get("first")
+                end_date = found.get("last")
+                if end_date is not None and start_date is not None and end_date < start:
+                    end_date = None  # nothing read inside the period
+                start_value = values.get((meter.id, zone, start_date))
+                end_value = values.get((meter.id, zone, end_date))
+                kwh = None
+                if start_value is not None and end_value is not None:
+                    kwh = consumed(start_value, end_value, meter.digits, meter.coefficient)
+                item.rows.append(
+                    ConsumptionRow(
+                        meter_number=meter.number,
+                        meter_model=meter.model,
+                        coefficient=meter.coefficient,
+                        zone=Zone(zone).label,
+                        start_date=start_date,
+                        start_value=start_value,
+                        end_date=end_date,
+                        end_value=end_value,
+                        kwh=kwh,
+                    )
+                )
+        result.append(item)
+    return Consumption(contract=contract, start=start, end=closing_day, points=result)

@@ -1,0 +1,119 @@
+"""«Расшифровка потребления Э/Э»: per delivery point, meter and zone, as HTML or PDF."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from documents.statements import consumed, consumption
+from documents.tests.test_pdf import pdf_of
+from meters.models import DeliveryPoint, Meter, Reading
+
+
+def meter(contract, number, *, code="ТП-1", zones=1, coefficient="1", digits=6):
+    point, _ = DeliveryPoint.objects.get_or_create(
+        contract=contract, code=code, defaults={"address": f"г. Кемерово, {code}"}
+    )
+    return Meter.objects.create(delivery_point=point, number=number, model="Меркурий 230",
+                                coefficient=Decimal(coefficient), zones=zones, digits=digits)  # fmt: skip
+
+
+def read(meter, day, value, zone="T", status="accepted"):
+    Reading.objects.create(meter=meter, date=day, zone=zone, value=Decimal(value), status=status)
+
+
+def test_consumed_is_the_difference_times_the_coefficient_with_rollover():
+    assert consumed(Decimal("36156"), Decimal("36456"), 6, Decimal("60")) == Decimal("18000.000")
+    assert consumed(Decimal("999900"), Decimal("100"), 6, Decimal("1")) == Decimal("200.000")
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_readings_at_the_start_and_end_of_the_period_per_zone(alice_contract):
+    single = meter(alice_contract, "108008060", coefficient="60")
+    read(single, dt.date(2026, 7, 31), "36000")
+    read(single, dt.date(2026, 8, 31), "36100")
+    read(single, dt.date(2026, 9, 30), "36156")
+    read(single, dt.date(2026, 9, 29), "99999", status="rejected")
+    two = meter(alice_contract, "36125481", code="ТП-2", zones=2)
+    for zone, start, end in (("D", "1000", "1500"), ("N", "400", "520")):
+        read(two, dt.date(2026, 7, 31), start, zone)
+        read(two, dt.date(2026, 9, 30), end, zone)
+    result = consumption(alice_contract, dt.date(2026, 8, 1), dt.date(2026, 9, 1))
+    first, second = result.points
+    (row,) = first.rows
+    assert (row.start_date, row.start_value, row.end_date, row.end_value) == (
+        dt.date(2026, 7, 31), Decimal("36000"), dt.date(2026, 9, 30), Decimal("36156"))  # fmt: skip
+    assert row.kwh == Decimal("9360.000")  # 156 × 60
+    assert [(r.zone, r.kwh) for r in second.rows] == [
+        ("день", Decimal("500.000")),
+        ("ночь", Decimal("120.000")),
+    ]
+    assert result.kwh == Decimal("9980.000")
+    assert dict(result.by_zone) == {"сутки": Decimal("9360.000"), "день": Decimal("500.000"),
+                                    "ночь": Decimal("120.000")}  # fmt: skip
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_a_meter_without_readings_in_the_period_says_so(alice_contract):
+    silent = meter(alice_contract, "1")
+    read(silent, dt.date(2026, 1, 31), "10")
+    (row,) = consumption(alice_contract, dt.date(2026, 8, 1), dt.date(2026, 9, 1)).points[0].rows
+    assert row.kwh is None and row.end_date is None
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_the_html_page_shows_points_meters_and_totals(alice_client, alice_contract):
+    single = meter(alice_contract, "108008060", coefficient="60")
+    read(single, dt.date(2026, 7, 31), "36000")
+    read(single, dt.date(2026, 9, 30), "36156")
+    text = alice_client.get(
+        reverse("documents:consumption"),
+        {"date_from": "2026-08", "date_to": "2026-09", "format": "html"},
+    ).content.decode()
+    for expected in ("Точка поставки ТП-1", "108008060", "Меркурий 230", "36 000,000", "36 156,000",
+                     "9 360,000", "Всего по договору, кВт·ч"):  # fmt: skip
+        assert expected in text, expected
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_the_pdf_format_downloads_a_pdf(alice_client, alice_contract):
+    single = meter(alice_contract, "108008060")
+    read(single, dt.date(2026, 7, 31), "36000")
+    read(single, dt.date(2026, 9, 30), "36156")
+    response = alice_client.get(
+        reverse("documents:consumption"),
+        {"date_from": "2026-08", "date_to": "2026-09", "format": "pdf"},
+    )
+    assert "rasshifrovka-potrebleniya_1001_2026-08_2026-09.pdf" in response["Content-Disposition"]
+    _, text = pdf_of(response)
+    assert "108008060" in text and "4205000016" in text and "156,000" in text
+    assert "4205109750" in text and "От ООО «ЭССК»" in text
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_bob_does_not_see_alices_meters(bob_client, alice_contract):
+    read(meter(alice_contract, "108008060"), dt.date(2026, 9, 30), "1")
+    text = bob_client.get(
+        reverse("documents:consumption"), {"date_from": "2026-08", "date_to": "2026-09"}
+    ).content.decode()
+    assert "108008060" not in text and "У договора нет точек поставки." in text
+
+
+@pytest.mark.parametrize("meters", [1, 8])
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_queries_do_not_grow_with_the_number_of_meters(
+    alice_client, alice_contract, django_assert_num_queries, meters
+):
+    for n in range(meters):
+        m = meter(alice_contract, str(n), code=f"ТП-{n % 3}", zones=1 + n % 3)
+        for zone in m.zone_codes:
+            read(m, dt.date(2026, 7, 31), "1", zone)
+            read(m, dt.date(2026, 9, 30), "5", zone)
+    url = reverse("documents:consumption")
+    query = {"date_from": "2026-08", "date_to": "2026-09"}
+    alice_client.get(url, query)
+    # session, user, contract; points, meters, reading dates, reading values; the customer
+    with django_assert_num_queries(8):
+        alice_client.get(url, query)

@@ -1,0 +1,122 @@
+"""PDFs of issued documents: they parse, say what matters, and are rendered only once."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.files.storage import default_storage
+from django.urls import reverse
+from pypdf import PdfReader
+
+from documents import pdf
+from documents.pdf import stored_name
+from documents.tests.factories import make_correction, make_invoice, make_vat_invoice
+
+
+def pdf_of(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    reader = PdfReader(io.BytesIO(content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return reader, " ".join(text.split())
+
+
+def embedded_fonts(reader):
+    """The base names of the fonts whose files are inside the PDF."""
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descendant = (
+                font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            )
+            descriptor = descendant["/FontDescriptor"].get_object()
+            if any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                names.add(str(font["/BaseFont"]))
+    return names
+
+
+@pytest.mark.parametrize(
+    ("factory", "url_name", "file_name"),
+    [
+        (make_vat_invoice, "documents:vat_invoices_pdf", "schet-faktura_123_2026-10.pdf"),
+        (make_invoice, "documents:invoices_pdf", "schet_a-1_2026-10.pdf"),
+    ],
+)
+def test_pdf_holds_the_inn_the_number_and_the_total(
+    alice_client, alice_contract, factory, url_name, file_name
+):
+    document = factory(alice_contract)
+    response = alice_client.get(reverse(url_name, args=[document.pk]))
+    assert f'filename="{file_name}"' in response["Content-Disposition"]
+    reader, text = pdf_of(response)
+    assert "4205000016" in text  # the buyer's ИНН
+    assert "4205109750" in text  # the seller's ИНН
+    assert f"№ {document.number}" in text
+    assert "10 281,55" in text
+    assert "Страница 1 из" in text
+
+
+def test_pdf_embeds_the_bundled_dejavu_fonts(alice_client, alice_contract):
+    invoice = make_vat_invoice(alice_contract)
+    reader, text = pdf_of(
+        alice_client.get(reverse("documents:vat_invoices_pdf", args=[invoice.pk]))
+    )
+    # «Doc Sans» is the @font-face family of the bundled DejaVu files: no system font is used.
+    fonts = embedded_fonts(reader)
+    assert any(name.endswith("+Doc-Sans") for name in fonts)
+    assert any(name.endswith("+Doc-Sans-Bold") for name in fonts)
+    assert "Российский рубль, 643" in text
+
+
+def test_correction_pdf_names_the_corrected_invoice_and_the_change(alice_client, alice_contract):
+    invoice = make_vat_invoice(alice_contract, number="123")
+    correction = make_correction(alice_contract, invoice, number="К-5")
+    response = alice_client.get(reverse("documents:corrections_pdf", args=[correction.pk]))
+    assert "korrektirovochnyj-schet-faktura_k-5_2026-10.pdf" in response["Content-Disposition"]
+    _, text = pdf_of(response)
+    assert "Корректировочный счет-фактура № К-5 от 10.11.2026" in text
+    assert "к счету-фактуре № 123 от 31.10.2026" in text
+    assert "4205000016" in text and "1 233,79" in text  # 120 kWh more: 1 011,30 + 222,49
+
+
+def test_an_issued_documents_pdf_is_rendered_once_then_served_from_storage(
+    alice_client, alice_contract, monkeypatch
+):
+    invoice = make_vat_invoice(alice_contract)
+    url = reverse("documents:vat_invoices_pdf", args=[invoice.pk])
+    first = b"".join(alice_client.get(url).streaming_content)
+    name = stored_name(invoice, "schet-faktura_123_2026-10.pdf")
+    assert default_storage.exists(name)
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(pdf, "render_pdf", must_not_render)
+    second = b"".join(alice_client.get(url).streaming_content)
+    assert second == first
+
+
+def test_the_pdf_of_a_january_document_for_december_supply_says_20_percent(
+    alice_client, alice_contract
+):
+    invoice = make_vat_invoice(
+        alice_contract, number="7", date=dt.date(2026, 1, 20), period=dt.date(2025, 12, 1)
+    )
+    _, text = pdf_of(alice_client.get(reverse("documents:vat_invoices_pdf", args=[invoice.pk])))
+    assert "20%" in text and "22%" not in text
+    assert "10 113,00" in text  # 8 427,50 + 1 685,50
+
+
+def test_rendering_never_fetches_from_the_network(monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("network used")
+
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    content = pdf.render_pdf(
+        "documents/fragment_reconciliation.html", {"statement": None, "seller": {}}
+    )
+    assert content.startswith(b"%PDF")

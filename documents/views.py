@@ -1,0 +1,144 @@
+"""The documents sections: lists of issued documents, one document as HTML and PDF,
+and the statements built on request (reconciliation, consumption)."""
+
+from __future__ import annotations
+
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from core.access import contract_required
+from documents import pdf, statements
+from documents.forms import ConsumptionForm, MonthRangeForm, PeriodFilterForm
+from documents.models import Document
+from documents.services import SECTIONS, document_context, documents_of, seller_snapshot, years_of
+from documents.wording import pdf_filename
+
+PER_PAGE = 50
+
+
+def _get_document_for_contract(request: HttpRequest, kind: str, pk: int) -> Document:
+    """A document of this section and of the session's contract, or 404."""
+    try:
+        return Document.objects.select_related("corrects", "contract").get(
+            pk=pk, kind=kind, contract=request.contract
+        )
+    except Document.DoesNotExist:
+        raise Http404("Документ не найден") from None
+
+
+def _filename(document: Document) -> str:
+    return pdf_filename(SECTIONS[document.kind].file_slug, document.number, document.period)
+
+
+@require_GET
+@contract_required
+def document_list(request: HttpRequest, kind: str) -> HttpResponse:
+    section = SECTIONS[kind]
+    form = PeriodFilterForm(request.GET or None, years=years_of(request.contract, kind))
+    months = form.period_range() if form.is_bound and form.is_valid() else None
+    if form.is_bound and not form.is_valid():
+        documents = Document.objects.none()
+    else:
+        documents = documents_of(request.contract, kind, months)
+    page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "documents/list.html",
+        {"title": section.title, "section": section, "form": form, "page": page,
+         "query": query.urlencode()},
+    )  # fmt: skip
+
+
+@require_GET
+@contract_required
+def document_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    document = _get_document_for_contract(request, kind, pk)
+    context = document_context(document)
+    context["title"] = SECTIONS[kind].title
+    return render(request, "documents/detail.html", context)
+
+
+@require_GET
+@contract_required
+def document_pdf(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    document = _get_document_for_contract(request, kind, pk)
+    filename = _filename(document)
+    name = pdf.issued_pdf(
+        document, filename, SECTIONS[kind].fragment, lambda: document_context(document)
+    )
+    return FileResponse(
+        default_storage.open(name), as_attachment=True, filename=filename,
+        content_type="application/pdf",
+    )  # fmt: skip
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@contract_required
+def reconciliation(request: HttpRequest, as_pdf: bool = False) -> HttpResponse:
+    form = MonthRangeForm(request.GET or None)
+    statement = None
+    if form.is_bound and form.is_valid():
+        statement = statements.reconciliation(
+            request.contract, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        )
+        if as_pdf:
+            filename = pdf_filename(
+                "akt-sverki", request.contract.number, statement.start, statement.end
+            )
+            return _pdf_response(
+                pdf.render_pdf(
+                    "documents/fragment_reconciliation.html",
+                    {"statement": statement, "seller": seller_snapshot()},
+                ),
+                filename,
+            )
+    elif as_pdf:
+        # The errors are shown next to the fields on the statement's page.
+        return redirect(f"{reverse('documents:reconciliation')}?{request.GET.urlencode()}")
+    return render(
+        request,
+        "documents/reconciliation.html",
+        {"title": "Акт сверки", "form": form, "statement": statement,
+         "seller": seller_snapshot(), "query": request.GET.urlencode()},
+    )  # fmt: skip
+
+
+@require_GET
+@contract_required
+def consumption(request: HttpRequest) -> HttpResponse:
+    form = ConsumptionForm(request.GET or None, initial={"format": "html"})
+    breakdown = None
+    if form.is_bound and form.is_valid():
+        breakdown = statements.consumption(
+            request.contract, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        )
+        if form.cleaned_data["format"] == "pdf":
+            filename = pdf_filename(
+                "rasshifrovka-potrebleniya", request.contract.number, breakdown.start,
+                breakdown.end,
+            )  # fmt: skip
+            return _pdf_response(
+                pdf.render_pdf(
+                    "documents/fragment_consumption.html",
+                    {"breakdown": breakdown, "seller": seller_snapshot()},
+                ),
+                filename,
+            )
+    return render(
+        request,
+        "documents/consumption.html",
+        {"title": "Расшифровка потребления Э/Э", "form": form, "breakdown": breakdown,
+         "seller": seller_snapshot()},
+    )  # fmt: skip
