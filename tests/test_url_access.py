@@ -24,8 +24,34 @@ PUBLIC = {
 SKIPPED_PREFIXES = ("admin:", "captcha-", "gateway:")
 PUBLIC_PREFIXES: tuple[str, ...] = ()
 
+
+def _invoice(contract, user):
+    from documents.tests.factories import make_invoice
+
+    return {"pk": make_invoice(contract).pk}
+
+
+def _vat_invoice(contract, user):
+    from documents.tests.factories import make_vat_invoice
+
+    return {"pk": make_vat_invoice(contract).pk}
+
+
+def _correction(contract, user):
+    from documents.tests.factories import make_correction, make_vat_invoice
+
+    return {"pk": make_correction(contract, make_vat_invoice(contract)).pk}
+
+
 # url name → function(alice's contract, alice) returning the URL kwargs of one of her objects.
-OBJECT_FACTORIES: dict[str, Callable] = {}
+OBJECT_FACTORIES: dict[str, Callable] = {
+    "documents:invoices_detail": _invoice,
+    "documents:invoices_pdf": _invoice,
+    "documents:vat_invoices_detail": _vat_invoice,
+    "documents:vat_invoices_pdf": _vat_invoice,
+    "documents:corrections_detail": _correction,
+    "documents:corrections_pdf": _correction,
+}
 
 
 def _walk(patterns, prefix="", namespace=""):

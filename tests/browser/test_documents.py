@@ -1,12 +1,9 @@
 """The documents sections in a real browser: open each section, a document, its PDF."""
 
 import datetime as dt
-import importlib
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
-from django.db import connections
 from playwright.sync_api import expect
 
 from billing.models import LedgerEntry
@@ -15,25 +12,6 @@ from documents.tests.factories import make_correction, make_invoice, make_vat_in
 from meters.models import DeliveryPoint, Meter, Reading
 
 pytestmark = pytest.mark.browser
-
-
-def _load_reference_data():
-    importlib.import_module("billing.migrations.0002_reference_data").load(django_apps, None)
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(transactional_db):
-    """The cities and VAT rates a migration loads: a live-server test's flush removes them."""
-    _load_reference_data()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _reference_data_left_for_the_next_module(django_db_blocker):
-    """After the last test's flush, put them back for the tests that follow."""
-    yield
-    with django_db_blocker.unblock():
-        _load_reference_data()
-        connections.close_all()  # else PostgreSQL refuses to drop the test database
 
 
 @pytest.fixture
