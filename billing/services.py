@@ -75,9 +75,10 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False) -> Counter:
         .values_list("contract_id", flat=True)
         .distinct()
     )
-    for start in range(0, len(contract_ids), CHUNK):
-        chunk = contract_ids[start : start + CHUNK]
-        with transaction.atomic():
+    # One transaction: a missing key rate met halfway leaves nothing half-booked.
+    with transaction.atomic():
+        for start in range(0, len(contract_ids), CHUNK):
+            chunk = contract_ids[start : start + CHUNK]
             counts.update(_accrue_chunk(chunk, on_date, rates, dry_run))
     return counts
 
