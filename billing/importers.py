@@ -299,9 +299,18 @@ class AccrualsImport(BillingImport):
         self.locked = {
             (contract_id, doc_number): (period, doc_date, volume, net, vat, debit)
             for contract_id, doc_number, period, doc_date, volume, net, vat, debit in (
-                LedgerEntry.objects.filter(kind=LedgerEntry.Kind.ACCRUAL, is_locked=True)
-                .values_list("contract_id", "doc_number", "period", "doc_date", "volume_kwh",
-                             "amount_net", "vat", "debit")  # fmt: skip
+                LedgerEntry.objects.filter(
+                    kind=LedgerEntry.Kind.ACCRUAL, is_locked=True
+                ).values_list(
+                    "contract_id",
+                    "doc_number",
+                    "period",
+                    "doc_date",
+                    "volume_kwh",
+                    "amount_net",
+                    "vat",
+                    "debit",
+                )  # fmt: skip
             )
         }
 

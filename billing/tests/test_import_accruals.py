@@ -35,7 +35,9 @@ def test_it_writes_each_charge_as_a_debit_of_the_contract(alice_contract, tmp_pa
     assert october.credit == 0 and october.source == "import" and october.import_batch
 
 
-def test_a_rerun_changes_nothing_and_a_changed_row_updates_in_place(alice_contract, tmp_path, capsys):
+def test_a_rerun_changes_nothing_and_a_changed_row_updates_in_place(
+    alice_contract, tmp_path, capsys
+):
     path = write(tmp_path, OCTOBER)
     run(path)
     run(path)
@@ -94,7 +96,9 @@ def test_a_charge_with_an_issued_document_is_not_changed_by_a_reimport(
     assert LedgerEntry.objects.get().volume_kwh == Decimal("5200.000")
 
 
-def test_the_same_number_on_another_contract_is_another_charge(alice_contract, bob_contract, tmp_path):
+def test_the_same_number_on_another_contract_is_another_charge(
+    alice_contract, bob_contract, tmp_path
+):
     bob_row = OCTOBER.replace(";1001;", ";7007;")
     run(write(tmp_path, OCTOBER, bob_row))
     assert LedgerEntry.objects.filter(doc_number="Р-1001-10").count() == 2

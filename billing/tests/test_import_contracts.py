@@ -26,7 +26,11 @@ def run(path, *args):
 def test_it_creates_customers_and_contracts_and_says_how_many(db, tmp_path, capsys):
     run(write(tmp_path, ALFA, IVANOV))
     alfa = Contract.objects.select_related("customer", "branch").get(number="3003")
-    assert (alfa.branch.name, alfa.customer.name, alfa.customer.kpp) == ("Кемерово", "ООО «Альфа»", "420501001")
+    assert (alfa.branch.name, alfa.customer.name, alfa.customer.kpp) == (
+        "Кемерово",
+        "ООО «Альфа»",
+        "420501001",
+    )
     assert str(alfa.max_power_kw) == "150.500" and alfa.voltage_level == "НН"
     ivanov = Contract.objects.get(number="0001с", branch__code="berezovsky")
     assert ivanov.customer.kpp == "" and ivanov.price_category == 2
@@ -44,7 +48,9 @@ def test_a_second_run_of_the_same_file_changes_nothing(db, tmp_path, capsys):
 
 def test_a_row_with_the_same_key_updates_the_contract_in_place(db, tmp_path, capsys):
     run(write(tmp_path, ALFA))
-    changed = ALFA.replace(";1;НН;150,5;", ";2;СН2;150,5;").replace("ООО «Альфа»", "ООО «Альфа-Плюс»")
+    changed = ALFA.replace(";1;НН;150,5;", ";2;СН2;150,5;").replace(
+        "ООО «Альфа»", "ООО «Альфа-Плюс»"
+    )
     run(write(tmp_path, changed))
     contract = Contract.objects.get(number="3003")
     assert (contract.price_category, contract.voltage_level) == (2, "СН2")
