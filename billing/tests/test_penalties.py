@@ -60,7 +60,10 @@ def test_late_days_run_from_the_day_after_the_due_date_to_the_payment_day_inclus
     lines = penalty_lines(
         due, [(dt.date(2026, 11, 28), D("120000.00"))], RATES, dt.date(2026, 11, 30)
     )
-    assert [(l.base, l.date_from, l.date_to, l.days, l.rate, l.amount) for l in lines] == [
+    assert [
+        (line.base, line.date_from, line.date_to, line.days, line.rate, line.amount)
+        for line in lines
+    ] == [
         (D("120000.00"), dt.date(2026, 11, 19), dt.date(2026, 11, 28), 10, D("15.50"), D("1430.77"))
     ]
 
@@ -79,7 +82,7 @@ def test_a_part_payment_leaves_the_rest_late_until_it_is_paid():
     due = [Obligation(dt.date(2026, 11, 18), D("50000.00"), "Окончательный расчет")]
     paid = [(dt.date(2026, 11, 23), D("20000.00")), (dt.date(2026, 12, 3), D("30000.00"))]
     lines = penalty_lines(due, paid, RATES, dt.date(2026, 12, 31))
-    assert [(l.base, l.days, l.amount) for l in lines] == [
+    assert [(line.base, line.days, line.amount) for line in lines] == [
         (D("20000.00"), 5, D("119.23")),
         (D("30000.00"), 15, D("536.54")),
     ]
@@ -127,7 +130,7 @@ def test_advances_of_30_and_40_percent_are_taken_on_the_previous_months_charge()
         ("Аванс 40 % за ноябрь 2026", dt.date(2026, 11, 25), D("48000.00")),
     ]
     lines, total = calculate(ops, RATES, on)
-    assert [(l.base, l.days, l.paid_on, l.amount) for l in lines] == [
+    assert [(line.base, line.days, line.paid_on, line.amount) for line in lines] == [
         (D("30000.00"), 3, dt.date(2026, 10, 15), D("107.31")),
         (D("36000.00"), 8, dt.date(2026, 11, 18), D("343.38")),
         (D("48000.00"), 5, None, D("286.15")),
@@ -165,7 +168,7 @@ def test_an_unpaid_debt_is_priced_at_the_rate_of_the_calculation_day_a_paid_one_
         payment(dt.date(2026, 1, 20), "80000.00"),
     ]
     lines, total = calculate(ops, RATES, dt.date(2026, 2, 20))
-    assert [(l.base, l.days, l.rate, l.amount) for l in lines] == [
+    assert [(line.base, line.days, line.rate, line.amount) for line in lines] == [
         (D("24000.00"), 41, D("16.00"), D("1211.08")),
         (D("56000.00"), 33, D("16.00"), D("2274.46")),
         (D("24000.00"), 64, D("15.50"), D("1831.38")),
