@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Max, Q, Sum
 
 from billing.models import Contract, LedgerEntry
+from core.formatting import round_money
 
 ZERO = Decimal("0.00")
 
@@ -54,8 +55,9 @@ def account_summary(contract: Contract) -> dict:
         penalty_credit=Sum("credit", filter=penalty),
         latest=Max("date"),
     )
-    energy = (totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO)
-    penalties = (totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO)
+    # Quantized: SQLite hands sums back with a long exponent; the value is the same.
+    energy = round_money((totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO))
+    penalties = round_money((totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO))
     return {
         "energy": energy,
         "penalty": penalties,

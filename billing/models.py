@@ -214,7 +214,7 @@ class LedgerEntry(models.Model):
             ),
             models.UniqueConstraint(
                 fields=("contract", "doc_number", "date"),
-                condition=Q(kind="payment", source="import"),
+                condition=Q(kind="payment", source="import") & ~Q(doc_number=""),
                 name="ledger_imported_payment_once",
             ),
             models.UniqueConstraint(

@@ -60,7 +60,7 @@ def penalty_report(contract: Contract, on_date: dt.date) -> PenaltyReport:
     return PenaltyReport(on_date, lines, total, booked_total)
 
 
-def accrue_penalties(on_date: dt.date, *, dry_run: bool = False) -> Counter:
+def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None) -> Counter:
     """Book, per contract, the penalty calculated up to `on_date` as one entry dated
     `on_date`: the difference between the calculation and what earlier runs booked.
 
@@ -69,9 +69,11 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False) -> Counter:
     """
     counts: Counter = Counter(created=0, updated=0, unchanged=0, skipped=0)
     rates = key_rates()
+    entries = LedgerEntry.objects.filter(date__lte=on_date)
+    if contracts is not None:
+        entries = entries.filter(contract__in=contracts)
     contract_ids = list(
-        LedgerEntry.objects.filter(date__lte=on_date)
-        .order_by("contract_id")
+        entries.order_by("contract_id")
         .values_list("contract_id", flat=True)
         .distinct()
     )

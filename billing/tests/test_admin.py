@@ -41,7 +41,11 @@ def test_staff_upload_runs_the_same_import_and_records_who(staff_client, stella)
 
 
 def test_a_bad_upload_lists_each_row_with_the_files_own_name_and_writes_nothing(staff_client):
-    bad = CONTRACTS + CONTRACTS.splitlines()[1].replace("3003", "3004").replace("4205000016", "1") + "\n"
+    bad = (
+        CONTRACTS
+        + CONTRACTS.splitlines()[1].replace("3003", "3004").replace("4205000016", "1")
+        + "\n"
+    )
     text = upload(staff_client, bad).content.decode()
     assert "contracts.csv:3: inn: ИНН должен содержать 10 цифр" in text
     assert "billing-upload-" not in text
