@@ -73,9 +73,7 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None)
     if contracts is not None:
         entries = entries.filter(contract__in=contracts)
     contract_ids = list(
-        entries.order_by("contract_id")
-        .values_list("contract_id", flat=True)
-        .distinct()
+        entries.order_by("contract_id").values_list("contract_id", flat=True).distinct()
     )
     # One transaction: a missing key rate met halfway leaves nothing half-booked.
     with transaction.atomic():

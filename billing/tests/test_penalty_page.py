@@ -16,8 +16,8 @@ def test_it_shows_each_late_amount_with_its_days_rate_and_penalty(alice_client, 
     text = alice_client.get(URL, {"on_date": "2026-11-27"}).content.decode()
     # the worked example of test_accrue_penalties: 1 287,69 + 729,69 + 114,46
     assert "Окончательный расчет за октябрь 2026" in text
-    assert "120 000,00 руб." in text and "18.11.2026" in text and '<td class="num">9</td>' in text
-    assert "15,50 %" in text and "1 287,69 руб." in text
+    assert "120 000,00" in text and "18.11.2026" in text and '<td class="num">9</td>' in text
+    assert "15,50 %" in text and "1 287,69" in text
     assert "2 131,84 руб." in text
     assert "пересчитываются при изменении ключевой ставки" in text
 
