@@ -86,3 +86,41 @@ def test_dry_run_and_a_future_date(alice_contract):
     assert not LedgerEntry.objects.filter(kind="penalty").exists()
     with pytest.raises(CommandError, match="еще не наступила"):
         accrue("01.01.2099")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_book_the_penalty_once(alice_contract):
+    """Two operators start the same run together: the row lock and the unique key hold."""
+    import threading
+
+    from django.db import connection, connections
+
+    from conftest import in_ci
+
+    if connection.vendor != "postgresql":
+        if in_ci():
+            pytest.fail("concurrency must be tested on PostgreSQL in CI")
+        pytest.skip("needs PostgreSQL row locks")
+    from billing.services import accrue_penalties
+
+    october_unpaid(alice_contract)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            accrue_penalties(dt.date(2026, 11, 27))
+        except Exception as error:  # the test reports whatever a thread met
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert LedgerEntry.objects.filter(kind="penalty").count() == 1
+    assert energy_and_penalty_balances(alice_contract)["penalty"] == Decimal("-2131.84")

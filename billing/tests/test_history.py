@@ -82,3 +82,12 @@ def test_another_contracts_operation_is_not_found(alice_client, bob_contract):
                                       credit=Decimal("5.00"))  # fmt: skip
     assert alice_client.get(reverse("billing:entry", args=[bobs.pk])).status_code == 404
     assert "5,00" not in alice_client.get(URL).content.decode()
+
+
+def test_bob_cannot_open_alices_operation_nor_see_her_figures(bob_client, alice_contract):
+    alices = LedgerEntry.objects.create(contract=alice_contract, kind="accrual", date=dt.date(2026, 10, 31),
+                                        debit=Decimal("4321.00"), doc_number="АЛИСА-1")  # fmt: skip
+    assert bob_client.get(reverse("billing:entry", args=[alices.pk])).status_code == 404
+    for url in (reverse("billing:account"), URL, reverse("billing:penalties")):
+        text = bob_client.get(url).content.decode()
+        assert "АЛИСА-1" not in text and "4 321,00" not in text and "ООО «Альфа»" not in text

@@ -35,3 +35,16 @@ def test_it_uses_only_the_customers_own_ledger(alice_client, bob_contract):
     LedgerEntry.objects.create(contract=bob_contract, kind="accrual", date=dt.date(2026, 9, 30),
                                period=dt.date(2026, 9, 1), debit=Decimal("999999.00"))  # fmt: skip
     assert "пени не начисляются" in alice_client.get(URL).content.decode()
+
+
+def test_the_calculation_runs_a_fixed_number_of_queries(
+    alice_client, alice_contract, django_assert_num_queries
+):
+    for month in range(1, 13):
+        LedgerEntry.objects.create(
+            contract=alice_contract, kind="accrual", date=dt.date(2025, month, 28),
+            period=dt.date(2025, month, 1), doc_number=f"Р-{month}", debit=Decimal("1000.00"),
+        )  # fmt: skip
+    # session, user, contract; operations, booked penalties, key rates; session save (3)
+    with django_assert_num_queries(9):
+        alice_client.get(URL, {"on_date": "2026-11-27"})
