@@ -79,7 +79,7 @@ def bulk_update(model, objects: list, field_names) -> None:
             )
             # Names come from the model's metadata, quoted; every value is a parameter.
             sql = (
-                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {rows}) AS v({columns}) "  # noqa: S608
+                f"UPDATE {table} AS t SET {assignments} FROM (VALUES {rows}) AS v({columns}) "  # noqa: S608  # nosec B608
                 f"WHERE t.{connection.ops.quote_name(pk.column)} = "
                 f"v.{connection.ops.quote_name(pk.column)}"
             )
