@@ -91,3 +91,18 @@ def test_bob_cannot_open_alices_operation_nor_see_her_figures(bob_client, alice_
     for url in (reverse("billing:account"), URL, reverse("billing:penalties")):
         text = bob_client.get(url).content.decode()
         assert "АЛИСА-1" not in text and "4 321,00" not in text and "ООО «Альфа»" not in text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"date_from": "01.01.0001"}, {"date_to": "9999-12-31"}, {"date_from": "31.02.2026"},
+     {"date_from": "x" * 500}, {"page": "-1"}, {"page": "9" * 40}, {"date_from": "\x00"}],
+)  # fmt: skip
+def test_any_filter_input_gives_a_page_not_an_error(alice_client, alice_contract, query):
+    assert alice_client.get(URL, query).status_code == 200
+    assert (
+        alice_client.get(
+            reverse("billing:penalties"), {"on_date": query.get("date_from", "0001-01-01")}
+        ).status_code
+        == 200
+    )
