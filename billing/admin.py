@@ -1,6 +1,38 @@
-from django.contrib import admin
+"""Staff's tools: customers, contracts, the ledger, key rates and the billing uploads.
 
-from billing.models import Branch, Contract, Customer, LedgerEntry
+Every change made here is recorded by Django's admin log (who, when, what: the
+«История» button of each record); ledger entries also carry who created and
+last changed them, and an entry on which a document was issued is read-only.
+"""
+
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from billing.importers import IMPORTS
+from billing.models import (
+    Branch,
+    Contract,
+    Customer,
+    ImportBatch,
+    KeyRate,
+    LedgerEntry,
+    VatRate,
+)
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
 
 
 @admin.register(Branch)
@@ -29,6 +61,47 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = (ContractInline,)
 
 
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label="Что загружается", choices=ImportBatch.Kind.choices)
+    file = forms.FileField(label="Файл выгрузки (CSV или XLSX)")
+    dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in UPLOAD_SUFFIXES:
+            raise forms.ValidationError("Нужен файл CSV или XLSX.")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("Файл больше 50 МБ: загрузите его командой на сервере.")
+        return upload
+
+
+def run_upload(upload, kind: str, dry_run: bool, user_id: int) -> tuple[bool, list[str]]:
+    """Run the same import command on an uploaded file; its lines read with the file's own name."""
+    command, _ = IMPORTS[kind]
+    out, err = StringIO(), StringIO()
+    with tempfile.TemporaryDirectory(prefix="billing-upload-") as folder:
+        target = Path(folder) / Path(upload.name).name
+        with open(target, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        options = {"stdout": out, "stderr": err, "user_id": user_id}
+        if dry_run:
+            options["dry_run"] = True
+        try:
+            call_command(command, str(target), **options)
+            ok = True
+        except CommandError as error:
+            err.write(str(error))
+            ok = False
+    prefix = f"{folder}/"
+    lines = [
+        line.replace(prefix, "")
+        for line in (err.getvalue() + "\n" + out.getvalue()).splitlines()
+        if line.strip()
+    ]
+    return ok, lines
+
+
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     list_display = (
@@ -45,6 +118,44 @@ class ContractAdmin(admin.ModelAdmin):
     list_select_related = ("branch", "customer")
     autocomplete_fields = ("customer",)
 
+    def get_urls(self):
+        upload = path(
+            "upload/",
+            self.admin_site.admin_view(self.upload_view),
+            name="billing_upload",
+        )
+        return [upload, *super().get_urls()]
+
+    def upload_view(self, request: HttpRequest) -> HttpResponse:
+        """«Загрузить выгрузку биллинга»: the operators' imports from a browser."""
+        if not (request.user.has_perm("billing.add_ledgerentry") and
+                request.user.has_perm("billing.add_contract")):  # fmt: skip
+            raise PermissionDenied
+        result = None
+        if request.method == "POST":
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                ok, lines = run_upload(
+                    form.cleaned_data["file"],
+                    form.cleaned_data["kind"],
+                    form.cleaned_data["dry_run"],
+                    request.user.pk,
+                )
+                result = {"ok": ok, "lines": lines}
+                level = messages.SUCCESS if ok else messages.ERROR
+                messages.add_message(request, level, lines[-1] if lines else "Файл обработан.")
+        else:
+            form = UploadForm(initial={"kind": request.GET.get("kind", "contracts")})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Загрузка выгрузки биллинга",
+            "form": form,
+            "result": result,
+            "opts": self.model._meta,
+            "batches": ImportBatch.objects.select_related("user")[:10],
+        }
+        return render(request, "admin/billing/upload.html", context)
+
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
@@ -56,9 +167,90 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "debit",
         "credit",
         "source",
+        "is_locked",
+        "updated_at",
+        "updated_by",
     )
-    list_filter = ("kind", "source", "contract__branch")
+    list_filter = ("kind", "source", "is_locked", "contract__branch")
     search_fields = ("doc_number", "contract__number", "contract__customer__inn")
-    list_select_related = ("contract", "contract__branch")
+    list_select_related = ("contract", "contract__branch", "updated_by")
     date_hierarchy = "date"
     raw_id_fields = ("contract",)
+    audit_fields = (
+        "source",
+        "is_locked",
+        "import_batch",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "correction_link",
+    )
+    readonly_fields = audit_fields
+
+    @admin.display(description="исправление")
+    def correction_link(self, obj: LedgerEntry) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        query = urlencode(
+            {
+                "contract": obj.contract_id,
+                "kind": LedgerEntry.Kind.CORRECTION,
+                "period": obj.period.isoformat() if obj.period else "",
+                "description": f"Корректировка к {obj}",
+            }
+        )
+        url = reverse("admin:billing_ledgerentry_add") + "?" + query
+        return format_html('<a href="{}">Создать корректировку к этой записи</a>', url)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            # A document was issued on it: a correction is a new entry.
+            return [f.name for f in self.model._meta.fields] + ["correction_link"]
+        return self.audit_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_locked:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        locked = queryset.filter(is_locked=True).count()
+        if locked:
+            messages.warning(request, f"Не удалено записей с выданными документами: {locked}.")
+        super().delete_queryset(request, queryset.filter(is_locked=False))
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.source = LedgerEntry.Source.STAFF
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(KeyRate)
+class KeyRateAdmin(admin.ModelAdmin):
+    list_display = ("valid_from", "rate")
+    date_hierarchy = "valid_from"
+
+
+@admin.register(VatRate)
+class VatRateAdmin(admin.ModelAdmin):
+    list_display = ("valid_from", "rate")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "kind", "file_name", "user", "operator", "created",
+                    "updated", "unchanged")  # fmt: skip
+    list_filter = ("kind",)
+    list_select_related = ("user",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

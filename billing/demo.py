@@ -6,6 +6,7 @@ from decimal import Decimal
 from stdnum.ru import inn as stdnum_inn
 
 from billing.models import Branch, Contract, Customer, LedgerEntry
+from billing.services import accrue_penalties
 from billing.vat import vat_amount, vat_rate_for
 from core.formatting import round_money
 
@@ -114,6 +115,12 @@ def seed(ctx: dict, stdout) -> None:
         contracts[(branch, number)] = contract
     ctx["branches"] = branches
     ctx["contracts"] = contracts
+    # Booked penalties up to the end of last month for two of the demo contracts; 1001 stays
+    # without, so that its balance is exactly its unpaid last month.
+    accrue_penalties(
+        month_end(month_start(today, 1)),
+        contracts=[contracts[("kemerovo", "2002")], contracts[("berezovsky", "0001с")]],
+    )
     if ctx.get("scale_contracts"):
         ctx["scale_contract_ids"] = seed_scale(ctx, branches["kemerovo"], today, stdout)
 

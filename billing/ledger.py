@@ -3,9 +3,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 
 from billing.models import Contract, LedgerEntry
+from core.formatting import round_money
 
 ZERO = Decimal("0.00")
 
@@ -41,4 +42,25 @@ def energy_and_penalty_balances(contract: Contract, on_date: dt.date | None = No
     return {
         "energy": (totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO),
         "penalty": (totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO),
+    }
+
+
+def account_summary(contract: Contract) -> dict:
+    """Energy balance, penalties and the date of the latest entry, in one query."""
+    penalty = Q(kind=LedgerEntry.Kind.PENALTY)
+    totals = LedgerEntry.objects.filter(contract=contract).aggregate(
+        energy_debit=Sum("debit", filter=~penalty),
+        energy_credit=Sum("credit", filter=~penalty),
+        penalty_debit=Sum("debit", filter=penalty),
+        penalty_credit=Sum("credit", filter=penalty),
+        latest=Max("date"),
+    )
+    # Quantized: SQLite hands sums back with a long exponent; the value is the same.
+    energy = round_money((totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO))
+    penalties = round_money((totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO))
+    return {
+        "energy": energy,
+        "penalty": penalties,
+        "total": energy + penalties,
+        "as_of": totals["latest"],
     }

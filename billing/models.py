@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -161,6 +162,36 @@ class LedgerEntry(models.Model):
         "источник", max_length=16, choices=Source.choices, default=Source.IMPORT
     )
     created_at = models.DateTimeField("создано", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кем создано",
+    )
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кем изменено",
+    )
+    import_batch = models.ForeignKey(
+        "ImportBatch",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name="загрузка",
+    )
+    is_locked = models.BooleanField(
+        "по записи выдан документ",
+        default=False,
+        help_text="такую запись нельзя изменить: исправление вносится новой корректировкой",
+    )
 
     class Meta:
         verbose_name = "операция по лицевому счету"
@@ -175,10 +206,43 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(debit=0) | Q(credit=0), name="ledger_debit_or_credit"
             ),
+            # The keys that make the imports and the penalty run idempotent.
+            models.UniqueConstraint(
+                fields=("contract", "doc_number"),
+                condition=Q(kind="accrual") & ~Q(doc_number=""),
+                name="ledger_accrual_doc_once",
+            ),
+            models.UniqueConstraint(
+                fields=("contract", "doc_number", "date"),
+                condition=Q(kind="payment", source="import") & ~Q(doc_number=""),
+                name="ledger_imported_payment_once",
+            ),
+            models.UniqueConstraint(
+                fields=("contract", "date"),
+                condition=Q(kind="penalty", source="system"),
+                name="ledger_penalty_run_once_a_day",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.doc_number} от {self.date:%d.%m.%Y}"
+
+    def clean(self) -> None:
+        if self.debit is None or self.credit is None:
+            return
+        if self.debit < 0 or self.credit < 0:
+            raise ValidationError("Суммы не могут быть отрицательными.")
+        if self.debit and self.credit:
+            raise ValidationError(
+                "Заполните либо «начислено», либо «оплачено»: одна операция — одна сторона."
+            )
+        if not self.debit and not self.credit:
+            raise ValidationError("Укажите сумму в поле «начислено» или «оплачено».")
+
+    @property
+    def amount(self) -> Decimal:
+        """The signed effect on the balance: + credit, − debit."""
+        return self.credit - self.debit
 
 
 class VatRate(models.Model):
@@ -194,3 +258,56 @@ class VatRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rate}% с {self.valid_from:%d.%m.%Y}"
+
+
+class KeyRate(models.Model):
+    """The Bank of Russia key rate from a date on; penalties use the rate of the day."""
+
+    valid_from = models.DateField("действует с", unique=True)
+    rate = models.DecimalField(
+        "ключевая ставка, % годовых",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = "ключевая ставка Банка России"
+        verbose_name_plural = "ключевые ставки Банка России"
+        ordering = ("-valid_from",)
+
+    def __str__(self) -> str:
+        return f"{self.rate}% с {self.valid_from:%d.%m.%Y}"
+
+
+class ImportBatch(models.Model):
+    """One load of a billing-system export: who loaded which file, when, with what result."""
+
+    class Kind(models.TextChoices):
+        CONTRACTS = "contracts", "договоры"
+        ACCRUALS = "accruals", "начисления"
+        PAYMENTS = "payments", "оплаты"
+
+    kind = models.CharField("что загружено", max_length=16, choices=Kind.choices)
+    file_name = models.CharField("файл", max_length=255)
+    operator = models.CharField("оператор", max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="сотрудник",
+    )
+    started_at = models.DateTimeField("начало", auto_now_add=True)
+    created = models.PositiveIntegerField("создано", default=0)
+    updated = models.PositiveIntegerField("обновлено", default=0)
+    unchanged = models.PositiveIntegerField("без изменений", default=0)
+
+    class Meta:
+        verbose_name = "загрузка выгрузки биллинга"
+        verbose_name_plural = "загрузки выгрузок биллинга"
+        ordering = ("-started_at",)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name} ({self.started_at:%d.%m.%Y %H:%M})"

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from core.views import under_construction
+from billing import views
 
 app_name = "billing"
 
 urlpatterns = [
-    path("", under_construction("Лицевой счет"), name="account"),
+    path("", views.account, name="account"),
+    path("history/", views.history, name="history"),
+    path("history/<int:pk>/", views.entry, name="entry"),
+    path("penalties/", views.penalties, name="penalties"),
 ]

@@ -1,0 +1,5 @@
+from billing.importers import AccrualsImport
+
+
+class Command(AccrualsImport):
+    pass

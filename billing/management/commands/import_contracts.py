@@ -1,0 +1,5 @@
+from billing.importers import ContractsImport
+
+
+class Command(ContractsImport):
+    pass

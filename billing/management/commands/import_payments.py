@@ -1,0 +1,5 @@
+from billing.importers import PaymentsImport
+
+
+class Command(PaymentsImport):
+    pass

@@ -1,0 +1,154 @@
+"""Penalties from the ledger: the customer's calculation and the booking run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+
+from billing import penalties
+from billing.models import Contract, KeyRate, LedgerEntry
+
+ZERO = Decimal("0.00")
+CHUNK = 500
+_OPERATION_FIELDS = ("contract_id", "kind", "date", "debit", "credit", "period", "doc_number")
+
+
+def key_rates() -> penalties.KeyRates:
+    return penalties.KeyRates(KeyRate.objects.values_list("valid_from", "rate"))
+
+
+def _operations(contract_ids, on_date: dt.date) -> dict[int, list[penalties.Operation]]:
+    rows = (
+        LedgerEntry.objects.filter(contract_id__in=contract_ids, date__lte=on_date)
+        .exclude(kind=LedgerEntry.Kind.PENALTY)
+        .order_by("date", "id")
+        .values_list(*_OPERATION_FIELDS)
+    )
+    result: dict[int, list[penalties.Operation]] = defaultdict(list)
+    for contract_id, *fields in rows:
+        result[contract_id].append(penalties.Operation(*fields))
+    return result
+
+
+@dataclass(frozen=True)
+class PenaltyReport:
+    """The calculation shown to the customer: lines, their total and what is booked."""
+
+    on_date: dt.date
+    lines: list[penalties.PenaltyLine]
+    total: Decimal
+    booked: Decimal
+    error: str = ""
+
+
+def penalty_report(contract: Contract, on_date: dt.date) -> PenaltyReport:
+    """The penalty of `contract` as calculated on `on_date`, beside the penalties booked by then."""
+    operations = _operations([contract.pk], on_date)[contract.pk]
+    booked = LedgerEntry.objects.filter(
+        contract=contract, kind=LedgerEntry.Kind.PENALTY, date__lte=on_date
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    booked_total = (booked["debit"] or ZERO) - (booked["credit"] or ZERO)
+    try:
+        lines, total = penalties.calculate(operations, key_rates(), on_date)
+    except LookupError as error:
+        return PenaltyReport(on_date, [], ZERO, booked_total, error=str(error))
+    return PenaltyReport(on_date, lines, total, booked_total)
+
+
+def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None) -> Counter:
+    """Book, per contract, the penalty calculated up to `on_date` as one entry dated
+    `on_date`: the difference between the calculation and what earlier runs booked.
+
+    The entry's key is (contract, date), so a second run for the same date finds it
+    and changes nothing; a run for an earlier date than a booked one is skipped.
+    """
+    counts: Counter = Counter(created=0, updated=0, unchanged=0, skipped=0)
+    rates = key_rates()
+    entries = LedgerEntry.objects.filter(date__lte=on_date)
+    if contracts is not None:
+        entries = entries.filter(contract__in=contracts)
+    contract_ids = list(
+        entries.order_by("contract_id").values_list("contract_id", flat=True).distinct()
+    )
+    # One transaction: a missing key rate met halfway leaves nothing half-booked.
+    with transaction.atomic():
+        for start in range(0, len(contract_ids), CHUNK):
+            chunk = contract_ids[start : start + CHUNK]
+            counts.update(_accrue_chunk(chunk, on_date, rates, dry_run))
+    return counts
+
+
+def _accrue_chunk(chunk, on_date, rates, dry_run) -> Counter:
+    counts: Counter = Counter()
+    # Two runs at once wait for each other here instead of booking twice.
+    list(Contract.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+    system = LedgerEntry.objects.filter(
+        contract_id__in=chunk, kind=LedgerEntry.Kind.PENALTY, source=LedgerEntry.Source.SYSTEM
+    )
+    booked = {
+        row["contract_id"]: (row["debit"] or ZERO) - (row["credit"] or ZERO)
+        for row in system.filter(date__lt=on_date)
+        .values("contract_id")
+        .annotate(debit=Sum("debit"), credit=Sum("credit"))
+    }
+    later = set(system.filter(date__gt=on_date).values_list("contract_id", flat=True))
+    existing = {entry.contract_id: entry for entry in system.filter(date=on_date)}
+    operations = _operations(chunk, on_date)
+    to_create, to_update, to_delete = [], [], []
+    for contract_id in chunk:
+        if contract_id in later:
+            counts["skipped"] += 1
+            continue
+        _, total = penalties.calculate(operations.get(contract_id, []), rates, on_date)
+        delta = total - booked.get(contract_id, ZERO)
+        entry = existing.get(contract_id)
+        if entry is not None and entry.amount == -delta:
+            counts["unchanged"] += 1
+        elif entry is not None and entry.is_locked:
+            counts["skipped"] += 1
+        elif entry is not None:
+            if delta == 0:
+                to_delete.append(entry.pk)
+            else:
+                _set_penalty_amount(entry, delta, on_date)
+                to_update.append(entry)
+            counts["updated"] += 1
+        elif delta != 0:
+            entry = LedgerEntry(
+                contract_id=contract_id,
+                kind=LedgerEntry.Kind.PENALTY,
+                source=LedgerEntry.Source.SYSTEM,
+                date=on_date,
+                doc_date=on_date,
+                period=on_date.replace(day=1),
+            )
+            _set_penalty_amount(entry, delta, on_date)
+            to_create.append(entry)
+            counts["created"] += 1
+        else:
+            counts["unchanged"] += 1
+    if not dry_run:
+        LedgerEntry.objects.bulk_create(to_create)
+        LedgerEntry.objects.bulk_update(to_update, ["debit", "credit", "description"])
+        LedgerEntry.objects.filter(pk__in=to_delete, is_locked=False).delete()
+    return counts
+
+
+def _set_penalty_amount(entry: LedgerEntry, delta: Decimal, on_date: dt.date) -> None:
+    entry.debit = delta if delta > 0 else ZERO
+    entry.credit = -delta if delta < 0 else ZERO
+    entry.description = (
+        f"Пени (35-ФЗ, ст. 37) по {on_date:%d.%m.%Y}"
+        if delta > 0
+        else f"Перерасчет пени по {on_date:%d.%m.%Y}: изменилась ключевая ставка или долг"
+    )
+
+
+def lock_entries(entry_ids) -> int:
+    """Mark entries on which a document was issued: from now on they are read-only."""
+    return LedgerEntry.objects.filter(pk__in=list(entry_ids)).update(is_locked=True)

@@ -1,0 +1,116 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from billing.models import Contract, ImportBatch, KeyRate, LedgerEntry
+
+UPLOAD = reverse("admin:billing_upload")
+CONTRACTS = (
+    "city;contract_number;contract_date;customer_name;inn;kpp;address;price_category;"
+    "voltage_level;max_power_kw\n"
+    "Кемерово;3003;15.01.2020;ООО «Альфа»;4205000016;420501001;ул. Мира, 5;1;НН;150\n"
+)
+
+
+@pytest.fixture
+def staff_client(client, stella):
+    client.force_login(stella)
+    return client
+
+
+def upload(client, text, kind="contracts", name="contracts.csv", **extra):
+    data = {"kind": kind, "file": SimpleUploadedFile(name, text.encode()), **extra}
+    return client.post(UPLOAD, data)
+
+
+def test_the_changelists_offer_the_upload(staff_client):
+    for name in ("admin:billing_contract_changelist", "admin:billing_ledgerentry_changelist"):
+        assert UPLOAD in staff_client.get(reverse(name)).content.decode()
+
+
+def test_staff_upload_runs_the_same_import_and_records_who(staff_client, stella):
+    text = upload(staff_client, CONTRACTS).content.decode()
+    assert "Создано: 1, обновлено: 0, без изменений: 0, отклонено: 0." in text
+    assert Contract.objects.filter(number="3003").exists()
+    batch = ImportBatch.objects.get()
+    assert (batch.user, batch.file_name, batch.created) == (stella, "contracts.csv", 1)
+
+
+def test_a_bad_upload_lists_each_row_with_the_files_own_name_and_writes_nothing(staff_client):
+    bad = (
+        CONTRACTS
+        + CONTRACTS.splitlines()[1].replace("3003", "3004").replace("4205000016", "1")
+        + "\n"
+    )
+    text = upload(staff_client, bad).content.decode()
+    assert "contracts.csv:3: inn: ИНН должен содержать 10 цифр" in text
+    assert "billing-upload-" not in text
+    assert not Contract.objects.exists()
+
+
+def test_dry_run_from_the_admin_writes_nothing(staff_client):
+    text = upload(staff_client, CONTRACTS, dry_run="on").content.decode()
+    assert "ошибок нет" in text and not Contract.objects.exists()
+
+
+def test_a_customer_cannot_reach_the_upload(alice_client):
+    assert alice_client.get(UPLOAD).status_code == 302  # to the admin login
+
+
+@pytest.fixture
+def locked_entry(alice_contract):
+    return LedgerEntry.objects.create(
+        contract=alice_contract, kind="accrual", date=dt.date(2026, 10, 31), period=dt.date(2026, 10, 1),
+        doc_number="Р-10", debit=Decimal("1000.00"), is_locked=True,
+    )  # fmt: skip
+
+
+def test_an_entry_with_an_issued_document_is_read_only_and_offers_a_correction(
+    staff_client, locked_entry
+):
+    url = reverse("admin:billing_ledgerentry_change", args=[locked_entry.pk])
+    text = staff_client.get(url).content.decode()
+    assert 'name="debit"' not in text
+    assert "Создать корректировку к этой записи" in text and "kind=correction" in text
+    staff_client.post(url, {"debit": "1.00"})
+    locked_entry.refresh_from_db()
+    assert locked_entry.debit == Decimal("1000.00")
+    delete = reverse("admin:billing_ledgerentry_delete", args=[locked_entry.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 403
+    assert LedgerEntry.objects.filter(pk=locked_entry.pk).exists()
+
+
+def test_a_staff_correction_records_who_and_when(staff_client, stella, alice_contract):
+    response = staff_client.post(
+        reverse("admin:billing_ledgerentry_add"),
+        {"contract": alice_contract.pk, "kind": "correction", "date": "01.11.2026",
+         "period": "01.10.2026", "doc_number": "К-1", "debit": "0", "credit": "150.00",
+         "description": "Перерасчет за октябрь"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    entry = LedgerEntry.objects.get(doc_number="К-1")
+    assert (entry.source, entry.created_by, entry.updated_by) == ("staff", stella, stella)
+    log = LogEntry.objects.get(object_id=str(entry.pk))
+    assert log.user == stella and log.action_time is not None
+
+
+def test_both_debit_and_credit_is_refused_in_the_form(staff_client, alice_contract):
+    response = staff_client.post(
+        reverse("admin:billing_ledgerentry_add"),
+        {"contract": alice_contract.pk, "kind": "correction", "date": "01.11.2026",
+         "debit": "1.00", "credit": "1.00"},
+    )  # fmt: skip
+    assert "одна операция — одна сторона" in response.content.decode()
+    assert not LedgerEntry.objects.exists()
+
+
+def test_staff_add_a_key_rate(staff_client):
+    response = staff_client.post(
+        reverse("admin:billing_keyrate_add"), {"valid_from": "01.12.2026", "rate": "14.50"}
+    )
+    assert response.status_code == 302
+    assert KeyRate.objects.get(valid_from=dt.date(2026, 12, 1)).rate == Decimal("14.50")

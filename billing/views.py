@@ -1,0 +1,109 @@
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from billing.forms import HistoryFilterForm, PenaltyDateForm
+from billing.ledger import account_summary, balance_before
+from billing.models import Contract, LedgerEntry
+from billing.services import penalty_report
+from core.access import contract_required
+
+RECENT_ENTRIES = 5
+HISTORY_PAGE_SIZE = 25
+ZERO = Decimal("0.00")
+
+
+def _get_contract(request: HttpRequest) -> Contract:
+    return Contract.objects.select_related("customer", "branch").get(pk=request.contract.pk)
+
+
+def _get_entry_for_contract(request: HttpRequest, pk: int) -> LedgerEntry:
+    return get_object_or_404(LedgerEntry.objects.filter(contract=request.contract), pk=pk)
+
+
+def _entries(request: HttpRequest):
+    return LedgerEntry.objects.filter(contract=request.contract).order_by("-date", "-id")
+
+
+def _state(value: Decimal, debt: str, credit: str) -> dict:
+    """A balance as a person reads it: «Задолженность» or «Переплата», never a minus."""
+    if value < 0:
+        return {"label": debt, "amount": -value, "css": "debt"}
+    if value > 0:
+        return {"label": credit, "amount": value, "css": "overpayment"}
+    return {"label": debt, "amount": None, "css": ""}
+
+
+@contract_required
+def account(request: HttpRequest) -> HttpResponse:
+    """«Лицевой счет»: who the customer is to the supplier and how much they owe."""
+    summary = account_summary(request.contract)
+    context = {
+        "title": "Лицевой счет",
+        "contract": _get_contract(request),
+        "summary": summary,
+        "energy": _state(summary["energy"], "Задолженность", "Переплата"),
+        "penalty": _state(summary["penalty"], "Пени", "Переплата по пени"),
+        "recent": list(_entries(request)[:RECENT_ENTRIES]),
+    }
+    return render(request, "billing/account.html", context)
+
+
+@contract_required
+def history(request: HttpRequest) -> HttpResponse:
+    """The full history of the account, paged, filtered by period."""
+    form = HistoryFilterForm(request.GET or None)
+    entries = _entries(request)
+    start = end = None
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+        if start:
+            entries = entries.filter(date__gte=start)
+        if end:
+            entries = entries.filter(date__lte=end)
+    page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    totals = entries.aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    debit, credit = totals["debit"] or ZERO, totals["credit"] or ZERO
+    opening = balance_before(request.contract, start) if start else ZERO
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "title": "История операций",
+        "form": form,
+        "page": page,
+        "start": start,
+        "end": end,
+        "debit": debit,
+        "credit": credit,
+        "opening": _state(opening, "Задолженность", "Переплата") if start else None,
+        "closing": _state(opening + credit - debit, "Задолженность", "Переплата"),
+        "query": query.urlencode(),
+    }
+    return render(request, "billing/history.html", context)
+
+
+@contract_required
+def entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """One operation of the account in full."""
+    operation = _get_entry_for_contract(request, pk)
+    context = {"title": f"Операция от {operation.date:%d.%m.%Y}", "entry": operation}
+    return render(request, "billing/entry.html", context)
+
+
+@contract_required
+def penalties(request: HttpRequest) -> HttpResponse:
+    """«Пени»: the calculation (base, days, key rate) on a date the customer picks."""
+    today = timezone.localdate()
+    form = PenaltyDateForm(request.GET or {"on_date": today.isoformat()})
+    on_date = form.cleaned_data["on_date"] if form.is_valid() else today
+    context = {
+        "title": "Расчет пени",
+        "form": form,
+        "report": penalty_report(request.contract, on_date),
+        "today": today,
+    }
+    return render(request, "billing/penalties.html", context)
