@@ -41,25 +41,10 @@ def _isolated_media(settings, tmp_path):
     }
 
 
-# Data that migrations load (cities, НДС rates, …). A live-server test ends with a
-# flush that removes it, so fixtures put it back rather than assume it.
-REFERENCE_DATA_LOADERS = (("billing.migrations.0002_reference_data", "load"),)
-
-
-def ensure_reference_data() -> None:
-    import importlib
-
-    from django.apps import apps as django_apps
-
-    for module, function in REFERENCE_DATA_LOADERS:
-        getattr(importlib.import_module(module), function)(django_apps, None)
-
-
 @pytest.fixture
 def kemerovo(db):
     from billing.models import Branch
 
-    ensure_reference_data()
     return Branch.objects.get(code="kemerovo")
 
 
@@ -67,7 +52,6 @@ def kemerovo(db):
 def berezovsky(db):
     from billing.models import Branch
 
-    ensure_reference_data()
     return Branch.objects.get(code="berezovsky")
 
 
@@ -168,8 +152,8 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server, transactional_db):
-    """A browser tab on the live server (its test ends with a flush of the database)."""
-    ensure_reference_data()
+    """A browser tab on the live server. Its test ends with a flush of the database;
+    billing's post_migrate handler reloads the reference data after it."""
     context = chromium.new_context(base_url=live_server.url, locale="ru-RU")
     context.set_default_timeout(15_000)
     page = context.new_page()

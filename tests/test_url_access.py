@@ -25,6 +25,12 @@ SKIPPED_PREFIXES = ("admin:", "captcha-", "gateway:")
 PUBLIC_PREFIXES: tuple[str, ...] = ()
 
 
+def _ledger_entry(contract, user):
+    from billing.tests.factories import make_entry
+
+    return {"pk": make_entry(contract).pk}
+
+
 def _invoice(contract, user):
     from documents.tests.factories import make_invoice
 
@@ -45,6 +51,7 @@ def _correction(contract, user):
 
 # url name → function(alice's contract, alice) returning the URL kwargs of one of her objects.
 OBJECT_FACTORIES: dict[str, Callable] = {
+    "billing:entry": _ledger_entry,
     "documents:invoices_detail": _invoice,
     "documents:invoices_pdf": _invoice,
     "documents:vat_invoices_detail": _vat_invoice,
