@@ -123,7 +123,9 @@ class ServiceRequestAdmin(admin.ModelAdmin):
         if not new_status:
             return
         try:
-            change_status(obj, new_status, form.cleaned_data.get("status_comment", ""), request.user)
+            change_status(
+                obj, new_status, form.cleaned_data.get("status_comment", ""), request.user
+            )
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return

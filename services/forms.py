@@ -219,7 +219,8 @@ class ContactsRequestForm(RequestForm):
         changed = ("contact_person", "phone", "email", "postal_address")
         if not self.errors and not any(data.get(name) for name in changed):
             self.add_error(
-                "contact_person", "Укажите хотя бы одно новое значение: лицо, телефон, e-mail или адрес."
+                "contact_person",
+                "Укажите хотя бы одно новое значение: лицо, телефон, e-mail или адрес.",
             )
         return data
 

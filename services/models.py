@@ -94,7 +94,9 @@ class ServiceRequest(models.Model):
         verbose_name = "заявка"
         verbose_name_plural = "заявки"
         ordering = ("-created_at", "-id")
-        indexes = [models.Index(fields=("contract", "-created_at"), name="request_contract_created")]
+        indexes = [
+            models.Index(fields=("contract", "-created_at"), name="request_contract_created")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind=RequestKind.METER)
@@ -119,6 +121,9 @@ class ServiceRequest(models.Model):
     def __str__(self) -> str:
         return f"Заявка № {self.number}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("services:request_detail", args=[self.pk])
+
     @property
     def number(self) -> str:
         """The number the customer quotes on the phone: the id, zero-padded."""
@@ -134,13 +139,6 @@ class ServiceRequest(models.Model):
         if self.kind == RequestKind.QUESTION:
             return f"{self.get_topic_display().capitalize()}: {self.subject}"
         return self.get_kind_display()
-
-    @property
-    def is_closed(self) -> bool:
-        return self.status in (RequestStatus.DONE, RequestStatus.REJECTED)
-
-    def get_absolute_url(self) -> str:
-        return reverse("services:request_detail", args=[self.pk])
 
 
 class StatusChange(models.Model):

@@ -114,7 +114,9 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
 
 def recipients(kind: str | None = None):
     """Active contract users with an address who have not switched `kind` off."""
-    users = get_user_model().objects.filter(is_active=True, contract__isnull=False).exclude(email="")
+    users = (
+        get_user_model().objects.filter(is_active=True, contract__isnull=False).exclude(email="")
+    )
     if kind in SWITCHABLE_KINDS:
         # No preference row means everything is on; exclude() keeps those users.
         users = users.exclude(**{f"notification_preference__{kind}": False})
@@ -175,7 +177,9 @@ def deliver(notice: Notice, now: dt.datetime | None = None, connection=None) -> 
         build_message(notice, connection).send()
     except Exception as error:
         # Whatever went wrong (SMTP, DNS, a template), the next run tries again.
-        logger.exception("notification %s %s to user %s failed", notice.kind, notice.key, notice.user.pk)
+        logger.exception(
+            "notification %s %s to user %s failed", notice.kind, notice.key, notice.user.pk
+        )
         NotificationSent.objects.filter(pk=record.pk).update(
             claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:500]
         )
