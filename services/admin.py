@@ -7,31 +7,20 @@ from services.models import (
     Attachment,
     NotificationPreference,
     NotificationSent,
+    RequestKind,
     RequestStatus,
     ServiceRequest,
     StatusChange,
 )
 from services.workflow import change_status
 
-CUSTOMER_FIELDS = (
-    "contract",
-    "author",
-    "kind",
-    "created_at",
-    "meter",
-    "meter_action",
-    "preferred_date",
-    "period_from",
-    "period_to",
-    "delivery",
-    "contact_person",
-    "phone",
-    "email",
-    "postal_address",
-    "topic",
-    "subject",
-    "text",
-)
+COMMON_FIELDS = ("status", "contract", "author", "kind", "created_at")
+KIND_FIELDS = {
+    RequestKind.METER: ("meter", "meter_action", "preferred_date", "text"),
+    RequestKind.RECONCILIATION: ("period_from", "period_to", "delivery", "text"),
+    RequestKind.CONTACTS: ("contact_person", "phone", "email", "postal_address", "text"),
+    RequestKind.QUESTION: ("topic", "subject", "text"),
+}
 
 
 class StatusChangeInline(admin.TabularInline):
@@ -103,12 +92,16 @@ class ServiceRequestAdmin(admin.ModelAdmin):
     search_fields = ("=id", "contract__number", "contract__customer__name", "subject")
     list_select_related = ("contract", "contract__branch")
     date_hierarchy = "created_at"
-    readonly_fields = ("status", *CUSTOMER_FIELDS)
-    fieldsets = (
-        ("Заявка", {"fields": ("status", *CUSTOMER_FIELDS)}),
-        ("Смена статуса", {"fields": ("new_status", "status_comment")}),
-    )
+    readonly_fields = tuple(dict.fromkeys(COMMON_FIELDS + sum(KIND_FIELDS.values(), ())))
     inlines = (StatusChangeInline, AttachmentInline)
+
+    def get_fieldsets(self, request, obj=None):
+        """What the customer filed (only the fields of its kind), then the status change."""
+        filed = COMMON_FIELDS + KIND_FIELDS.get(obj.kind, ()) if obj else COMMON_FIELDS
+        return (
+            ("Заявка", {"fields": filed}),
+            ("Смена статуса", {"fields": ("new_status", "status_comment")}),
+        )
 
     @admin.display(description="№", ordering="id")
     def number_display(self, obj: ServiceRequest) -> str:
@@ -116,6 +109,10 @@ class ServiceRequestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         # Requests come from customers; staff only work them.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The history is what the customer was told: it stays.
         return False
 
     def save_model(self, request, obj, form, change):

@@ -212,7 +212,10 @@ def send_notifications(now: dt.datetime | None = None) -> dict[str, Counter]:
     with get_connection() as connection:
         for kind, find in RULES.items():
             results[kind] = Counter({SENT: 0, SKIPPED: 0, FAILED: 0})
-            for notice in pending(kind, find(today, now)):
+            found = list(find(today, now))
+            due = pending(kind, found)
+            results[kind][SKIPPED] += len(found) - len(due)
+            for notice in due:
                 results[kind][deliver(notice, now, connection)] += 1
     return results
 

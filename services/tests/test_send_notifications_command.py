@@ -22,7 +22,7 @@ def test_the_command_reports_what_it_sent_and_twice_a_day_sends_nothing_twice(al
     first = run(local(2026, 11, 25, 9))
     assert "Напоминание о передаче показаний: отправлено 1, уже отправлялось 0, ошибок 0" in first
     second = run(local(2026, 11, 25, 18))
-    assert "Напоминание о передаче показаний: отправлено 0" in second
+    assert "Напоминание о передаче показаний: отправлено 0, уже отправлялось 1" in second
     assert len(mail.outbox) == 1
 
 
