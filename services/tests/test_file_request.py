@@ -194,3 +194,13 @@ def test_the_chooser_links_every_kind(alice_client):
     text = alice_client.get(reverse("services:request_new")).content.decode()
     for kind in ("meter", "reconciliation", "contacts", "question"):
         assert form_url(kind) in text
+
+
+def test_filing_is_protected_against_cross_site_posts(alice):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(form_url("question"), {"topic": "question", "subject": "S", "text": "T"})
+    assert response.status_code == 403
+    assert not ServiceRequest.objects.exists()
