@@ -53,7 +53,6 @@ class RequestForm(forms.Form):
     """The part every request kind shares: the attachments."""
 
     kind: RequestKind
-    # Model fields a kind's form fills, in the order they appear.
     attachments = AttachmentsField(
         label="Вложения",
         required=False,

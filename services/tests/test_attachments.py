@@ -158,3 +158,11 @@ def test_an_anonymous_visitor_is_sent_to_login(client, question_request):
     response = client.get(attachment.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_russian_file_name_survives_the_download(alice_client):
+    file_question(alice_client, upload("Акт сверки.pdf", PDF_BYTES))
+    response = alice_client.get(Attachment.objects.get().get_absolute_url())
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=utf-8''%D0%90%D0%BA%D1%82%20%D1%81%D0%B2%D0%B5%D1%80%D0%BA%D0%B8.pdf"
+    )

@@ -154,3 +154,17 @@ def test_a_posted_file_stays_the_customers_own(alice_client, alice_contract):
     from services.models import Attachment
 
     assert Attachment.objects.get().request.contract == alice_contract
+
+
+def test_the_index_costs_the_same_queries_for_one_request_or_many(
+    alice_client, alice, alice_contract, django_assert_num_queries
+):
+    add_questions(alice_contract, alice, 1)
+    url = reverse("services:index")
+    alice_client.get(url)
+    with django_assert_num_queries(4):
+        alice_client.get(url)
+    add_questions(alice_contract, alice, 8)
+    with django_assert_num_queries(4):
+        text = alice_client.get(url).content.decode()
+    assert text.count("<tr>") == 6  # the header and the five latest
