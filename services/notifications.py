@@ -123,6 +123,13 @@ def recipients(kind: str | None = None):
     return users
 
 
+def portal_user(contract):
+    """The contract's user, holding that very contract object (the mail reads both)."""
+    user = contract.portal_user
+    user.contract = contract
+    return user
+
+
 # --- the mail -----------------------------------------------------------------
 
 
@@ -162,12 +169,15 @@ def build_message(notice: Notice, connection=None) -> EmailMultiAlternatives:
 def deliver(notice: Notice, now: dt.datetime | None = None, connection=None) -> str:
     """Send a notice unless it was sent or is being sent: SENT, SKIPPED or FAILED."""
     now = now or timezone.now()
+    record = NotificationSent.objects.filter(user=notice.user, kind=notice.kind, key=notice.key)
     with transaction.atomic():
-        record, _ = NotificationSent.objects.get_or_create(
-            user=notice.user, kind=notice.kind, key=notice.key, defaults={"created_at": now}
+        # INSERT … ON CONFLICT DO NOTHING: a row written by an earlier or parallel run stays.
+        NotificationSent.objects.bulk_create(
+            [NotificationSent(user=notice.user, kind=notice.kind, key=notice.key, created_at=now)],
+            ignore_conflicts=True,
         )
         claimed = (
-            NotificationSent.objects.filter(pk=record.pk, sent_at__isnull=True)
+            record.filter(sent_at__isnull=True)
             .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
             .update(claimed_at=now, attempts=F("attempts") + 1)
         )
@@ -180,11 +190,9 @@ def deliver(notice: Notice, now: dt.datetime | None = None, connection=None) -> 
         logger.exception(
             "notification %s %s to user %s failed", notice.kind, notice.key, notice.user.pk
         )
-        NotificationSent.objects.filter(pk=record.pk).update(
-            claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:500]
-        )
+        record.update(claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:500])
         return FAILED
-    NotificationSent.objects.filter(pk=record.pk).update(sent_at=timezone.now(), last_error="")
+    record.update(sent_at=timezone.now(), last_error="")
     return SENT
 
 
@@ -234,12 +242,16 @@ def readings_reminder(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
     meters = (
         Meter.objects.filter(is_automatic=False, delivery_point__contract__portal_user__in=users)
         .filter(~Exists(read_this_month))
-        .select_related("delivery_point__contract__portal_user")
+        .select_related(
+            "delivery_point__contract__portal_user",
+            "delivery_point__contract__branch",
+            "delivery_point__contract__customer",
+        )
         .order_by("delivery_point__contract_id", "number")
     )
     by_user: dict[int, tuple[Any, list]] = {}
     for meter in meters:
-        user = meter.delivery_point.contract.portal_user
+        user = portal_user(meter.delivery_point.contract)
         by_user.setdefault(user.pk, (user, []))[1].append(meter)
     readings_url = absolute_url(reverse("meters:readings"))
     return [
@@ -264,13 +276,13 @@ def payment_credited(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
             date__gte=today - LOOKBACK,
             contract__portal_user__in=users,
         )
-        .select_related("contract__portal_user")
+        .select_related("contract__portal_user", "contract__branch", "contract__customer")
         .order_by("date", "id")
     )
     account_url = absolute_url(reverse("billing:account"))
     return [
         Notice(
-            entry.contract.portal_user,
+            portal_user(entry.contract),
             NotificationKind.PAYMENT_CREDITED,
             f"ledger-{entry.pk}",
             {"entry": entry, "account_url": account_url},
@@ -291,7 +303,7 @@ def overdue_debt(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
     users = (
         recipients(NotificationKind.OVERDUE_DEBT)
         .exclude(pk__in=already)
-        .select_related("contract")
+        .select_related("contract__branch", "contract__customer")
         .order_by("pk")
     )
     account_url = absolute_url(reverse("billing:account"))
@@ -347,9 +359,9 @@ def new_document(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
         return []
     users = {
         user.contract_id: user
-        for user in recipients(NotificationKind.NEW_DOCUMENT).filter(
-            contract_id__in={doc.contract_id for doc in documents}
-        )
+        for user in recipients(NotificationKind.NEW_DOCUMENT)
+        .filter(contract_id__in={doc.contract_id for doc in documents})
+        .select_related("contract__branch", "contract__customer")
     }
     return [
         Notice(
@@ -370,8 +382,10 @@ def new_document(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
 def status_change_notice(change: StatusChange) -> Notice | None:
     """The mail about a request's new status, if its contract has someone to mail."""
     service_request = change.request
-    user = getattr(service_request.contract, "portal_user", None)
-    if user is None or not user.is_active or not user.email:
+    if getattr(service_request.contract, "portal_user", None) is None:
+        return None
+    user = portal_user(service_request.contract)
+    if not user.is_active or not user.email:
         return None
     return Notice(
         user,
@@ -390,7 +404,12 @@ def status_changed(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
     """Status mails go out when staff save; this catches up those that failed."""
     changes = (
         StatusChange.objects.filter(created_at__gte=now - LOOKBACK, is_filing=False)
-        .select_related("request__contract__portal_user", "request__meter")
+        .select_related(
+            "request__contract__portal_user",
+            "request__contract__branch",
+            "request__contract__customer",
+            "request__meter",
+        )
         .order_by("id")
     )
     return [notice for change in changes if (notice := status_change_notice(change))]

@@ -303,3 +303,32 @@ def test_the_once_only_row_is_unique_in_the_database(alice):
     NotificationSent.objects.create(user=alice, kind="overdue_debt", key="2026-11")
     with pytest.raises(IntegrityError), transaction.atomic():
         NotificationSent.objects.create(user=alice, kind="overdue_debt", key="2026-11")
+
+
+def test_finding_reminders_and_writing_the_mails_costs_no_query_per_contract(
+    kemerovo, django_assert_num_queries
+):
+    from conftest import make_contract, make_user
+    from services.notifications import build_message, readings_reminder
+
+    for n in range(3):
+        contract = make_contract(kemerovo, f"30{n}", inn="4205000016")
+        make_user(contract, "Pass-2026-word", email=f"c{n}@example.ru")
+        make_meter(contract, f"M{n}")
+    with django_assert_num_queries(1):
+        notices = list(readings_reminder(dt.date(2026, 11, 25), local(2026, 11, 25)))
+    with django_assert_num_queries(0):
+        messages = [build_message(notice) for notice in notices]
+    assert sorted(m.to[0] for m in messages) == ["c0@example.ru", "c1@example.ru", "c2@example.ru"]
+
+
+def test_the_debt_rule_costs_one_balance_query_per_candidate_and_none_to_write(
+    alice, alice_contract, django_assert_num_queries
+):
+    from services.notifications import build_message, overdue_debt
+
+    charge(alice_contract, dt.date(2026, 10, 31), "10.00")
+    with django_assert_num_queries(2):
+        notices = list(overdue_debt(dt.date(2026, 11, 20), local(2026, 11, 20)))
+    with django_assert_num_queries(0):
+        build_message(notices[0])
