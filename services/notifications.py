@@ -203,10 +203,7 @@ def pending(kind: str, notices: Iterable[Notice]) -> list[Notice]:
         return []
     sent = set(
         NotificationSent.objects.filter(
-            kind=kind,
-            user__in={n.user.pk for n in notices},
-            key__in={n.key for n in notices},
-            sent_at__isnull=False,
+            kind=kind, key__in={n.key for n in notices}, sent_at__isnull=False
         ).values_list("user_id", "key")
     )
     return [n for n in notices if (n.user.pk, n.key) not in sent]
