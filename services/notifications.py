@@ -214,14 +214,16 @@ def send_notifications(now: dt.datetime | None = None) -> dict[str, Counter]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     results: dict[str, Counter] = {}
+    due: list[Notice] = []
+    for kind, find in RULES.items():
+        found = list(find(today, now))
+        due_now = pending(kind, found)
+        results[kind] = Counter({SENT: 0, SKIPPED: len(found) - len(due_now), FAILED: 0})
+        due.extend(due_now)
+    # One SMTP session for the whole run, opened once every rule has decided (no idle timeout).
     with get_connection() as connection:
-        for kind, find in RULES.items():
-            results[kind] = Counter({SENT: 0, SKIPPED: 0, FAILED: 0})
-            found = list(find(today, now))
-            due = pending(kind, found)
-            results[kind][SKIPPED] += len(found) - len(due)
-            for notice in due:
-                results[kind][deliver(notice, now, connection)] += 1
+        for notice in due:
+            results[notice.kind][deliver(notice, now, connection)] += 1
     return results
 
 
