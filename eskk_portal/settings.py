@@ -267,3 +267,9 @@ SUPPLIER_SIGNATORIES = {
 # --- calculator (issue 8) --------------------------------------------------
 
 # --- services (issue 9) ----------------------------------------------------
+# Links in mail sent by cron (no request to take the host from).
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
+SERVICES_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+# Callables `(since, until) -> documents issued` for the «новый документ» mail;
+# see services.notifications.IssuedDocument for what a document must offer.
+SERVICES_DOCUMENT_SOURCES: list[str] = []
