@@ -272,4 +272,4 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 SERVICES_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Callables `(since, until) -> documents issued` for the «новый документ» mail;
 # see services.notifications.IssuedDocument for what a document must offer.
-SERVICES_DOCUMENT_SOURCES: list[str] = []
+SERVICES_DOCUMENT_SOURCES: list[str] = ["documents.notifications.issued_between"]

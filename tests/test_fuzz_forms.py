@@ -15,14 +15,19 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# (url name, whether the form is behind the login, method)
+# (url name, its kwargs, whether the form is behind the login, method)
 FORMS = [
-    ("accounts:login", False, "post"),
-    ("billing:history", True, "get"),
-    ("billing:penalties", True, "get"),
-    ("documents:invoices", True, "get"),
-    ("documents:reconciliation", True, "get"),
-    ("documents:consumption", True, "get"),
+    ("accounts:login", {}, False, "post"),
+    ("billing:history", {}, True, "get"),
+    ("billing:penalties", {}, True, "get"),
+    ("documents:invoices", {}, True, "get"),
+    ("documents:reconciliation", {}, True, "get"),
+    ("documents:consumption", {}, True, "get"),
+    ("services:request_create", {"kind": "meter"}, True, "post"),
+    ("services:request_create", {"kind": "reconciliation"}, True, "post"),
+    ("services:request_create", {"kind": "contacts"}, True, "post"),
+    ("services:request_create", {"kind": "question"}, True, "post"),
+    ("services:notifications", {}, True, "post"),
 ]
 
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', re.I)
@@ -69,15 +74,17 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("url_name,needs_login,method", FORMS)
+@pytest.mark.parametrize("url_name,kwargs,needs_login,method", FORMS)
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_arbitrary_input_never_breaks_a_form(client, alice, url_name, needs_login, method, data):
+def test_arbitrary_input_never_breaks_a_form(
+    client, alice, url_name, kwargs, needs_login, method, data
+):
     if needs_login:
         client.force_login(alice)
-    url = reverse(url_name)
+    url = reverse(url_name, kwargs=kwargs)
     fields = fields_of(client.get(url).content.decode())
     assert fields, f"no form fields found at {url}"
     payload = {}

@@ -49,9 +49,39 @@ def _correction(contract, user):
     return {"pk": make_correction(contract, make_vat_invoice(contract)).pk}
 
 
+def _request(contract, user):
+    from services.tests.conftest import PDF_BYTES, upload
+    from services.workflow import file_request
+
+    pdf = upload("scan.pdf", PDF_BYTES)
+    pdf.detected_type = "application/pdf"
+    fields = {"topic": "question", "subject": "Вопрос", "text": "Текст"}
+    return file_request(contract, user, "question", fields, [pdf])
+
+
+def _request_detail(contract, user):
+    return {"pk": _request(contract, user).pk}
+
+
+def _attachment(contract, user):
+    request = _request(contract, user)
+    return {"pk": request.pk, "attachment_pk": request.attachments.get().pk}
+
+
+# URLs whose parameters name no customer's object: the same for everyone logged in.
+SHARED_PARAMS: dict[str, dict] = {
+    "services:request_create": {"kind": "question"},
+}
+# Public URLs with a parameter: a signed token is the proof, a forged one is refused.
+PUBLIC_PARAMS: dict[str, dict] = {
+    "services:unsubscribe": {"token": "forged-token"},
+}
+
 # url name → function(alice's contract, alice) returning the URL kwargs of one of her objects.
 OBJECT_FACTORIES: dict[str, Callable] = {
     "billing:entry": _ledger_entry,
+    "services:request_detail": _request_detail,
+    "services:attachment": _attachment,
     "documents:invoices_detail": _invoice,
     "documents:invoices_pdf": _invoice,
     "documents:vat_invoices_detail": _vat_invoice,
@@ -107,7 +137,28 @@ def test_the_owner_is_served(alice_client, name):
 
 @pytest.mark.parametrize("name", WITH_IDS)
 def test_an_object_url_knows_how_to_make_its_object(name):
-    assert name in OBJECT_FACTORIES, f"add a factory for {name} to OBJECT_FACTORIES"
+    known = OBJECT_FACTORIES.keys() | SHARED_PARAMS.keys() | PUBLIC_PARAMS.keys()
+    assert name in known, f"add a factory for {name} to OBJECT_FACTORIES"
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_PARAMS))
+def test_a_shared_url_with_parameters_needs_login_and_serves_every_customer(
+    client, alice, bob, name
+):
+    url = reverse(name, kwargs=SHARED_PARAMS[name])
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    for user in (alice, bob):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(PUBLIC_PARAMS))
+def test_a_public_url_refuses_a_forged_token(client, db, name):
+    url = reverse(name, kwargs=PUBLIC_PARAMS[name])
+    assert client.get(url).status_code in (400, 403, 404)
+    assert client.post(url).status_code in (400, 403, 404)
 
 
 @pytest.mark.parametrize("name", [n for n in WITH_IDS if n in OBJECT_FACTORIES])

@@ -13,20 +13,7 @@ from services.notifications import send_notifications
 from services.tests.conftest import local
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _leave_the_migrated_data(django_db_blocker):
-    """Put back what the data migrations loaded once this module's flush has removed it.
-
-    Module scope: this teardown runs after the function-scoped flush, so the
-    transactional tests that follow (browser tests) still find branches and VAT rates.
-    """
-    yield
-    with django_db_blocker.unblock():
-        if hasattr(connection, "_test_serialized_contents"):
-            connection.creation.deserialize_db_from_string(connection._test_serialized_contents)
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_parallel_runs_send_each_notice_once(alice, alice_meter, bob, bob_meter):
     if connection.vendor != "postgresql":
         if in_ci():
