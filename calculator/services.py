@@ -83,19 +83,21 @@ class Tariffs:
         keys = dict(tariff_month=tariff_month, voltage_level=voltage_level, power_band=band)
         self.flat = {
             (category, zone): rate
-            for category, zone, rate in FlatRate.objects.filter(**keys).values_list(
-                "price_category", "zone", "rate"
-            )
+            for category, zone, rate in FlatRate.objects.filter(**keys)
+            .order_by()
+            .values_list("price_category", "zone", "rate")
         }
         self.monthly = {
             (category, kind): rate
-            for category, kind, rate in MonthlyRate.objects.filter(**keys).values_list(
-                "price_category", "kind", "rate"
-            )
+            for category, kind, rate in MonthlyRate.objects.filter(**keys)
+            .order_by()
+            .values_list("price_category", "kind", "rate")
         }
         self.energy: dict[int, dict[pricing.Hour, Decimal]] = defaultdict(dict)
-        for category, date, hour, rate in HourlyRate.objects.filter(**keys).values_list(
-            "price_category", "date", "hour", "rate"
+        for category, date, hour, rate in (
+            HourlyRate.objects.filter(**keys)
+            .order_by()
+            .values_list("price_category", "date", "hour", "rate")
         ):
             self.energy[category][(date, hour)] = rate
 
@@ -146,6 +148,7 @@ def contract_profile(contract, month: dt.date) -> dict[pricing.Hour, Decimal]:
     """The contract's metered hourly volumes of the month (may be incomplete or empty)."""
     last = pricing.month_hours(month)[-1][0]
     rows = HourlyVolume.objects.filter(contract=contract, date__gte=month, date__lte=last)
+    rows = rows.order_by()  # the default ordering would join the contract for nothing
     return {(date, hour): kwh for date, hour, kwh in rows.values_list("date", "hour", "kwh")}
 
 
