@@ -44,6 +44,9 @@ def test_calculate_categories_1_and_2_and_upload_a_profile_for_category_3(
     bad = tmp_path / "profile.csv"
     bad.write_bytes(profile_csv(skip={(k[0], k[1]) for k in list(PROFILE)[:1]}))
     page.get_by_role("combobox", name="Ценовая категория").select_option("3")
+    # only the inputs of the chosen category are shown
+    expect(page.get_by_label("Объем потребления за месяц, кВт·ч")).to_be_hidden()
+    expect(page.get_by_label("Плановые почасовые объемы (CSV или XLSX)")).to_be_hidden()
     page.get_by_label("Почасовой профиль (CSV или XLSX)").set_input_files(bad)
     page.get_by_label("Часы пиковой нагрузки").fill("9, 18")
     page.get_by_role("button", name="Рассчитать").click()
