@@ -216,7 +216,7 @@ class CalculatorForm(forms.Form):
         scheme = data.get("zone_scheme") or 2
         month = data["month"]
         zones: dict[str, Decimal] = {}
-        profile = planned = None
+        profile = planned = previous = None
         if category == 1:
             total = data["total_kwh"]
         elif category == 2:
@@ -226,6 +226,8 @@ class CalculatorForm(forms.Form):
             profile = data["profile_hours"]
             planned = data.get("planned_hours")
             total = sum(profile.values(), Decimal(0))
+            before = (month - dt.timedelta(days=1)).replace(day=1)
+            previous = services.contract_profile(self.contract, before) or None
         consumption = pricing.Consumption(
             month=month,
             total_kwh=total,
@@ -233,6 +235,7 @@ class CalculatorForm(forms.Form):
             profile=profile,
             peak_hours=data.get("peak_hours") or frozenset(),
             planned=planned,
+            previous=previous,
         )
         return services.Inputs(
             tariff_month=self.tariff_month,

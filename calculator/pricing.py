@@ -113,6 +113,7 @@ class Consumption:
     profile: Profile | None = None
     peak_hours: frozenset[int] = frozenset()
     planned: Profile | None = None
+    previous: Profile | None = None  # the contract's profile of the month before, if any
 
 
 def with_vat(lines: Iterable[Line], vat_rate: Decimal) -> Cost:
@@ -286,6 +287,37 @@ def hourly_lines(
             ),
         ]
     return lines
+
+
+PEAK_DROP = Decimal("0.9")
+
+
+def profile_warnings(
+    profile: Profile, peak_hours: frozenset[int], previous: Profile | None = None
+) -> list[str]:
+    """What makes a profile suspicious (flat, a drop in peak hours, last month repeated).
+
+    Only warnings: the cost is still calculated from the profile as given.
+    """
+    warnings = []
+    values = [profile[key] for key in sorted(profile)]
+    if len(values) > 1 and len(set(values)) == 1:
+        warnings.append("профиль ровный: во всех часах одинаковый объем")
+    peak = [kwh for (_, hour), kwh in profile.items() if hour in peak_hours]
+    other = [kwh for (_, hour), kwh in profile.items() if hour not in peak_hours]
+    if peak and other:
+        peak_average = sum(peak, Decimal(0)) / len(peak)
+        other_average = sum(other, Decimal(0)) / len(other)
+        if peak_average < other_average * PEAK_DROP:
+            warnings.append(
+                "в часы пиковой нагрузки объем более чем на 10 % ниже, чем в остальные часы"
+            )
+    if previous:
+        before = [previous[key] for key in sorted(previous)]
+        overlap = min(len(before), len(values))
+        if overlap >= 24 and before[:overlap] == values[:overlap]:
+            warnings.append("профиль повторяет почасовые данные предыдущего месяца")
+    return warnings
 
 
 def parse_peak_hours(text: str) -> frozenset[int]:

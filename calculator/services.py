@@ -51,6 +51,7 @@ class Result:
     inputs: Inputs
     band: str
     cost: pricing.Cost
+    warnings: tuple[str, ...] = ()
 
     @property
     def band_label(self) -> str:
@@ -194,7 +195,17 @@ def calculate(inputs: Inputs) -> Result:
     tariffs = Tariffs(inputs.tariff_month, inputs.voltage_level, band)
     lines = _lines(inputs.category, inputs.zone_scheme, inputs.consumption, tariffs)
     vat_rate = vat_rate_for(inputs.tariff_month.month)
-    return Result(inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate))
+    consumption = inputs.consumption
+    warnings = ()
+    if inputs.category in HOURLY_CATEGORIES and consumption.profile is not None:
+        warnings = tuple(
+            pricing.profile_warnings(
+                consumption.profile, consumption.peak_hours, consumption.previous
+            )
+        )
+    return Result(
+        inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate), warnings=warnings
+    )
 
 
 def compare(inputs: Inputs) -> list[Option]:

@@ -489,12 +489,27 @@ def test_the_query_count_does_not_grow_with_the_hourly_data(
         for day, hour in month_hours(OCTOBER)
     )
     alice_client.get(URL)  # the session's first request writes it; not what is measured
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert "Сравнение категорий" in text(compare())
     make_tariffs(dt.date(2026, 9, 1))
     HourlyVolume.objects.bulk_create(
         HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=2)
         for day, hour in month_hours(dt.date(2026, 9, 1))
     )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         compare()
+
+
+def test_a_suspicious_profile_is_warned_about_but_still_priced(alice_client, tariffs):
+    flat = {(day, hour): D("5") for day, hour in month_hours(OCTOBER)}
+    page = text(post(alice_client, price_category="3", profile=upload(profile_csv(volumes=flat))))
+    assert "Почасовой профиль выглядит подозрительно" in page
+    assert "профиль ровный: во всех часах одинаковый объем" in page
+    assert "Итого с НДС" in page
+
+
+def test_a_plausible_profile_carries_no_warning(alice_client, tariffs):
+    page = text(
+        post(alice_client, price_category="3", profile=upload(profile_csv(volumes=PROFILE)))
+    )
+    assert "подозрительно" not in page

@@ -197,3 +197,31 @@ def test_a_month_has_24_hours_a_day_and_working_days_are_monday_to_friday():
     assert len(pricing.month_hours(OCTOBER)) == 744
     assert len(pricing.month_hours(dt.date(2026, 2, 1))) == 672
     assert len(pricing.working_days(OCTOBER)) == 22
+
+
+def test_a_flat_profile_is_suspicious():
+    flat = {(day, hour): D("5") for day, hour in pricing.month_hours(OCTOBER)}
+    assert pricing.profile_warnings(flat, PEAK) == [
+        "профиль ровный: во всех часах одинаковый объем"
+    ]
+
+
+def test_a_drop_of_more_than_10_percent_in_peak_hours_is_suspicious():
+    profile = {(OCTOBER, hour): D("100") for hour in range(24)}
+    profile[(OCTOBER, 9)] = profile[(OCTOBER, 18)] = D("89")  # 89 < 0,9 × 100
+    assert pricing.profile_warnings(profile, PEAK) == [
+        "в часы пиковой нагрузки объем более чем на 10 % ниже, чем в остальные часы"
+    ]
+    profile[(OCTOBER, 9)] = profile[(OCTOBER, 18)] = D("90")  # exactly 10 % is not more
+    assert pricing.profile_warnings(profile, PEAK) == []
+
+
+def test_a_profile_repeating_the_previous_month_is_suspicious():
+    september = dt.date(2026, 9, 1)
+    previous = {key: D(i % 7) for i, key in enumerate(pricing.month_hours(september))}
+    current = {key: D(i % 7) for i, key in enumerate(pricing.month_hours(OCTOBER))}
+    assert pricing.profile_warnings(current, frozenset(), previous) == [
+        "профиль повторяет почасовые данные предыдущего месяца"
+    ]
+    current[(OCTOBER, 0)] = D("99")
+    assert pricing.profile_warnings(current, frozenset(), previous) == []
