@@ -151,7 +151,10 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium, live_server, django_db_serialized_rollback):
+    # live_server makes the test transactional: the flush after each one also
+    # empties what migrations loaded (branches, VAT rates); serialized rollback
+    # puts it back before every browser test, so their order does not matter.
     context = chromium.new_context(base_url=live_server.url, locale="ru-RU")
     context.set_default_timeout(15_000)
     page = context.new_page()
