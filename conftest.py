@@ -150,11 +150,39 @@ def chromium():
         browser.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _migration_data(django_db_setup, django_db_blocker) -> str:
+    """What the migrations loaded (branches, VAT rates), read before any test can flush it.
+
+    Content types and permissions are left out: the flush's post_migrate signal recreates them.
+    """
+    from itertools import chain
+
+    from django.apps import apps
+    from django.core import serializers
+
+    with django_db_blocker.unblock():
+        models = [
+            model
+            for model in apps.get_models()
+            if model._meta.app_label not in ("contenttypes", "auth") and model.objects.exists()
+        ]
+        return serializers.serialize("json", chain(*(m.objects.all() for m in models)))
+
+
 @pytest.fixture
-def page(chromium, live_server, django_db_serialized_rollback):
-    # live_server makes the test transactional: the flush after each one also
-    # empties what migrations loaded (branches, VAT rates); serialized rollback
-    # puts it back before every browser test, so their order does not matter.
+def page(chromium, live_server, transactional_db, _migration_data):
+    # live_server makes a test transactional, and the flush after each one also
+    # empties what migrations loaded: put it back, so the order of browser tests
+    # does not matter. (Django's serialized rollback cannot be used: under
+    # Playwright the test sees a connection object other than the one serialized.)
+    from django.core import serializers
+
+    from billing.models import Branch
+
+    if not Branch.objects.exists():
+        for record in serializers.deserialize("json", _migration_data):
+            record.save()
     context = chromium.new_context(base_url=live_server.url, locale="ru-RU")
     context.set_default_timeout(15_000)
     page = context.new_page()
