@@ -165,9 +165,10 @@ def _migration_data(django_db_setup, django_db_blocker) -> str:
         models = [
             model
             for model in apps.get_models()
-            if model._meta.app_label not in ("contenttypes", "auth") and model.objects.exists()
+            if model._meta.app_label not in ("contenttypes", "auth")
+            and model._default_manager.exists()
         ]
-        return serializers.serialize("json", chain(*(m.objects.all() for m in models)))
+        return serializers.serialize("json", chain(*(m._default_manager.all() for m in models)))
 
 
 @pytest.fixture
