@@ -513,3 +513,21 @@ def test_a_plausible_profile_carries_no_warning(alice_client, tariffs):
         post(alice_client, price_category="3", profile=upload(profile_csv(volumes=PROFILE)))
     )
     assert "подозрительно" not in page
+
+
+def test_the_comparison_uses_the_planned_volumes_when_given(alice_client, tariffs):
+    response = post(
+        alice_client, "compare", price_category="5",
+        profile=upload(profile_csv(volumes=PROFILE)),
+        planned=upload(profile_csv(volumes=PLANNED), "plan.csv"),
+    )  # fmt: skip
+    page = text(response)
+    assert "5-я (пятая) — выбранная 89 313,41 руб." in page  # with 30,50 руб. of deviations
+    assert "будто план совпал с фактом" not in page
+
+
+def test_without_planned_volumes_the_comparison_says_5_and_6_assume_none(alice_client, tariffs):
+    page = text(post(alice_client, "compare", price_category="3",
+                     profile=upload(profile_csv(volumes=PROFILE))))  # fmt: skip
+    assert "5-я (пятая) 89 282,91 руб." in page  # the same as category 3: no deviations
+    assert "будто план совпал с фактом" in page
