@@ -1,9 +1,9 @@
 from django.urls import path
 
-from core.views import under_construction
+from calculator import views
 
 app_name = "calculator"
 
 urlpatterns = [
-    path("", under_construction("Калькулятор"), name="index"),
+    path("", views.index, name="index"),
 ]

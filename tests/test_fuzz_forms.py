@@ -28,6 +28,7 @@ FORMS = [
     ("services:request_create", {"kind": "contacts"}, True, "post"),
     ("services:request_create", {"kind": "question"}, True, "post"),
     ("services:notifications", {}, True, "post"),
+    ("calculator:index", {}, True, "post"),
 ]
 
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', re.I)

@@ -1,0 +1,143 @@
+"""Demo tariffs for the last three months and hourly data of the category-3 demo contract.
+
+The figures are made up (of the right order for Кузбасс) and every month is
+marked `is_demo`, so the page says «демонстрационные тарифы». A month that
+already has tariffs, demo or published, is left alone.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import connection
+
+from billing.demo import month_start
+from billing.models import VoltageLevel
+from calculator.models import (
+    MONTHLY_KINDS_BY_CATEGORY,
+    FlatRate,
+    HourlyRate,
+    HourlyVolume,
+    MonthlyKind,
+    MonthlyRate,
+    PowerBand,
+    TariffMonth,
+)
+from calculator.pricing import TWO_ZONE_HOURS, month_hours
+
+DEMO_MONTHS = 3
+CENT = Decimal("0.01")
+
+CATEGORY_1_BASE = {"ВН": 4300, "СН1": 5100, "СН2": 5900, "НН": 7200}
+BAND_SHIFT = {"lt670": 0, "670-10000": -180, "ge10000": -320}
+ZONE_FACTORS = {
+    "night2": Decimal("0.72"),
+    "day2": Decimal("1.09"),
+    "night3": Decimal("0.70"),
+    "halfpeak3": Decimal("1.02"),
+    "peak3": Decimal("1.38"),
+}
+PEAK_HOURS = frozenset((7, 8, 9, 17, 18, 19, 20))
+TRANSMISSION = {"ВН": 1150, "СН1": 1900, "СН2": 2450, "НН": 3350}
+MAINTENANCE = {"ВН": 720_000, "СН1": 1_150_000, "СН2": 1_420_000, "НН": 1_890_000}
+LOSSES = {"ВН": 85, "СН1": 140, "СН2": 190, "НН": 320}
+
+
+def _hour_rate(category: int, band: str, shift: int, day: dt.date, hour: int) -> Decimal:
+    shape = -700 if hour in TWO_ZONE_HOURS["night2"] else (650 if hour in PEAK_HOURS else 150)
+    wobble = (day.day * 7 + hour * 13) % 37
+    planned_discount = 35 if category in (5, 6) else 0
+    return Decimal(2650 + BAND_SHIFT[band] // 2 + shift + shape + wobble - planned_discount)
+
+
+def _monthly(kind: str, voltage: str, shift: int) -> Decimal:
+    return Decimal(
+        {
+            MonthlyKind.CAPACITY: 1_080_000 + shift * 100,
+            MonthlyKind.TRANSMISSION: TRANSMISSION[voltage],
+            MonthlyKind.TRANSMISSION_MAINTENANCE: MAINTENANCE[voltage],
+            MonthlyKind.TRANSMISSION_LOSSES: LOSSES[voltage],
+            MonthlyKind.DEVIATION_UP: 140,
+            MonthlyKind.DEVIATION_DOWN: 110,
+        }[kind]
+    )
+
+
+def create_tariff_month(
+    month: dt.date,
+    *,
+    is_demo: bool = True,
+    voltages: tuple[str, ...] = tuple(VoltageLevel.values),
+    bands: tuple[str, ...] = tuple(PowerBand.values),
+) -> TariffMonth:
+    """A month of made-up tariffs for every category, for the voltages and bands asked."""
+    tariff_month = TariffMonth.objects.create(month=month, is_demo=is_demo)
+    shift = (month.month % 3) * 45
+    flat, hourly, monthly = [], [], []
+    hours = month_hours(month)
+    for voltage in voltages:
+        for band in bands:
+            key = dict(tariff_month=tariff_month, voltage_level=voltage, power_band=band)
+            base = Decimal(CATEGORY_1_BASE[voltage] + BAND_SHIFT[band] + shift)
+            flat.append(FlatRate(price_category=1, zone="", rate=base, **key))
+            for zone, factor in ZONE_FACTORS.items():
+                rate = (base * factor).quantize(CENT)
+                flat.append(FlatRate(price_category=2, zone=zone, rate=rate, **key))
+            for category, kinds in MONTHLY_KINDS_BY_CATEGORY.items():
+                for kind in kinds:
+                    rate = _monthly(kind, voltage, shift)
+                    monthly.append(
+                        MonthlyRate(price_category=category, kind=kind, rate=rate, **key)
+                    )
+                hourly += [
+                    (tariff_month.pk, category, voltage, band, day, hour,
+                     _hour_rate(category, band, shift, day, hour))
+                    for day, hour in hours
+                ]  # fmt: skip
+    FlatRate.objects.bulk_create(flat)
+    MonthlyRate.objects.bulk_create(monthly)
+    _insert_hourly(hourly)
+    return tariff_month
+
+
+def _insert_hourly(rows: list[tuple]) -> None:
+    """A month has some 36 000 hourly rates: one parameterised INSERT is several times
+    faster than building that many model instances."""
+    table = HourlyRate._meta.db_table
+    columns = "tariff_month_id, price_category, voltage_level, power_band, date, hour, rate"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            # The table and columns come from the model, never from input.
+            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
+            rows,
+        )
+
+
+def demo_hourly_kwh(day: dt.date, hour: int) -> Decimal:
+    """A works' load: two shifts on working days, a base load at night and on weekends."""
+    wobble = Decimal((day.day * 11 + hour * 5) % 23)
+    if day.weekday() >= 5:
+        return Decimal(220) + wobble
+    return (Decimal(600) if 8 <= hour <= 19 else Decimal(300)) + wobble
+
+
+def seed(ctx: dict, stdout) -> None:
+    today = dt.date.today()
+    months = [month_start(today, back) for back in range(DEMO_MONTHS, 0, -1)]
+    existing = set(TariffMonth.objects.filter(month__in=months).values_list("month", flat=True))
+    for month in months:
+        if month not in existing:
+            create_tariff_month(month)
+    works = ctx.get("contracts", {}).get(("kemerovo", "2002"))
+    if works is None:
+        return
+    for month in months:
+        hours = month_hours(month)
+        if HourlyVolume.objects.filter(
+            contract=works, date__gte=month, date__lte=hours[-1][0]
+        ).exists():
+            continue
+        HourlyVolume.objects.bulk_create(
+            [HourlyVolume(contract=works, date=d, hour=h, kwh=demo_hourly_kwh(d, h)) for d, h in hours],
+            batch_size=2000,
+        )  # fmt: skip
+    stdout.write(f"Калькулятор: демонстрационные тарифы за {len(months)} мес.")

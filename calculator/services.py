@@ -1,0 +1,248 @@
+"""The calculator's domain: load a month's tariffs, price one category, compare them all.
+
+`calculate` and `compare` are what the view calls; the arithmetic is in `pricing`.
+Both raise `TariffMissing` when the month lacks a rate they need.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from billing.vat import vat_rate_for
+from calculator import pricing
+from calculator.models import (
+    HOURLY_CATEGORIES,
+    MONTHLY_KINDS_BY_CATEGORY,
+    FlatRate,
+    HourlyRate,
+    HourlyVolume,
+    MonthlyKind,
+    MonthlyRate,
+    PowerBand,
+    TariffMonth,
+)
+from core.formatting import month_label
+
+CATEGORY_ORDINALS = {1: "первая", 2: "вторая", 3: "третья", 4: "четвертая", 5: "пятая", 6: "шестая"}
+SCHEME_LABELS = {2: "две зоны суток", 3: "три зоны суток"}
+
+
+class TariffMissing(Exception):
+    """The month's tariffs lack a rate the calculation needs; said in Russian."""
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A checked request: what to price and the consumption to price."""
+
+    tariff_month: TariffMonth
+    category: int
+    voltage_level: str
+    max_power_kw: Decimal
+    consumption: pricing.Consumption
+    zone_scheme: int = 2
+
+
+@dataclass(frozen=True)
+class Result:
+    inputs: Inputs
+    band: str
+    cost: pricing.Cost
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def band_label(self) -> str:
+        return PowerBand(self.band).label
+
+
+@dataclass(frozen=True)
+class Option:
+    """One line of «Сравнить категории»: a cost, or why there is none."""
+
+    category: int
+    scheme: int | None
+    cost: pricing.Cost | None
+    reason: str = ""
+    is_current: bool = False
+
+    @property
+    def label(self) -> str:
+        text = f"{self.category}-я ({CATEGORY_ORDINALS[self.category]})"
+        return f"{text}, {SCHEME_LABELS[self.scheme]}" if self.scheme else text
+
+
+class Tariffs:
+    """The rates of one month, voltage level and band, loaded in three queries."""
+
+    def __init__(self, tariff_month: TariffMonth, voltage_level: str, band: str):
+        self.tariff_month = tariff_month
+        self.voltage_level = voltage_level
+        self.band = band
+        keys = dict(tariff_month=tariff_month, voltage_level=voltage_level, power_band=band)
+        self.flat = {
+            (category, zone): rate
+            for category, zone, rate in FlatRate.objects.filter(**keys)
+            .order_by()
+            .values_list("price_category", "zone", "rate")
+        }
+        self.monthly = {
+            (category, kind): rate
+            for category, kind, rate in MonthlyRate.objects.filter(**keys)
+            .order_by()
+            .values_list("price_category", "kind", "rate")
+        }
+        self.energy: dict[int, dict[pricing.Hour, Decimal]] = defaultdict(dict)
+        for category, date, hour, rate in (
+            HourlyRate.objects.filter(**keys)
+            .order_by()
+            .values_list("price_category", "date", "hour", "rate")
+        ):
+            self.energy[category][(date, hour)] = rate
+
+    def _where(self, category: int) -> str:
+        return (
+            f"{category}-й категории ({self.voltage_level}, {PowerBand(self.band).label}) "
+            f"за {month_label(self.tariff_month.month)}"
+        )
+
+    def flat_rate(self, category: int, zone: str = "") -> Decimal:
+        try:
+            return self.flat[(category, zone)]
+        except KeyError:
+            raise TariffMissing(f"Нет тарифа {self._where(category)}.") from None
+
+    def hourly(self, category: int) -> pricing.HourlyTariff:
+        energy = self.energy.get(category, {})
+        missing = [h for h in pricing.month_hours(self.tariff_month.month) if h not in energy]
+        if missing:
+            day, hour = missing[0]
+            raise TariffMissing(
+                f"Нет почасовых ставок {self._where(category)}: не хватает {len(missing)} ч "
+                f"(первый — {day:%d.%m.%Y} {hour} ч)."
+            )
+        rates = {}
+        for kind in MONTHLY_KINDS_BY_CATEGORY[category]:
+            if (category, kind) not in self.monthly:
+                raise TariffMissing(
+                    f"Нет ставки «{MonthlyKind(kind).label}» {self._where(category)}."
+                )
+            rates[kind] = self.monthly[(category, kind)]
+        return pricing.HourlyTariff(
+            energy=energy,
+            capacity=rates[MonthlyKind.CAPACITY],
+            transmission=rates.get(MonthlyKind.TRANSMISSION),
+            maintenance=rates.get(MonthlyKind.TRANSMISSION_MAINTENANCE),
+            losses=rates.get(MonthlyKind.TRANSMISSION_LOSSES),
+            deviation_up=rates.get(MonthlyKind.DEVIATION_UP),
+            deviation_down=rates.get(MonthlyKind.DEVIATION_DOWN),
+        )
+
+
+def latest_tariff_month() -> TariffMonth | None:
+    return TariffMonth.objects.order_by("-month").first()
+
+
+def contract_profile(contract, month: dt.date) -> dict[pricing.Hour, Decimal]:
+    """The contract's metered hourly volumes of the month (may be incomplete or empty)."""
+    last = pricing.month_hours(month)[-1][0]
+    rows = HourlyVolume.objects.filter(contract=contract, date__gte=month, date__lte=last)
+    rows = rows.order_by()  # the default ordering would join the contract for nothing
+    return {(date, hour): kwh for date, hour, kwh in rows.values_list("date", "hour", "kwh")}
+
+
+def contract_profile_months(contract) -> list[dt.date]:
+    """Months for which the contract has hourly data, newest first."""
+    dates = HourlyVolume.objects.filter(contract=contract).dates("date", "month", order="DESC")
+    return list(dates)
+
+
+def _lines(
+    category: int, scheme: int, consumption: pricing.Consumption, tariffs: Tariffs
+) -> list[pricing.Line]:
+    """The components of one category for the consumption given (ValueError: not enough data)."""
+    if category == 1:
+        if consumption.total_kwh is None:
+            raise ValueError("нужен объем потребления")
+        return pricing.category_1_lines(consumption.total_kwh, tariffs.flat_rate(1))
+    if category == 2:
+        zones = pricing.ZONES_BY_SCHEME[scheme]
+        if consumption.profile is not None:
+            zone_kwh = pricing.split_by_zones(consumption.profile, scheme)
+        elif set(zones) <= set(consumption.zones):
+            zone_kwh = {zone: consumption.zones[zone] for zone in zones}
+        else:
+            raise ValueError("нужны объемы по зонам суток или почасовой профиль")
+        rates = {zone: tariffs.flat_rate(2, zone) for zone in zones}
+        return pricing.category_2_lines(zone_kwh, rates)
+    if consumption.profile is None:
+        raise ValueError("нужен почасовой профиль")
+    return pricing.hourly_lines(
+        category,
+        consumption.profile,
+        tariffs.hourly(category),
+        month=consumption.month,
+        peak_hours=consumption.peak_hours,
+        planned=consumption.planned,
+    )
+
+
+def calculate(inputs: Inputs) -> Result:
+    """The cost of the consumption under the chosen category, with НДС of the month."""
+    band = pricing.band_for(inputs.max_power_kw)
+    tariffs = Tariffs(inputs.tariff_month, inputs.voltage_level, band)
+    lines = _lines(inputs.category, inputs.zone_scheme, inputs.consumption, tariffs)
+    vat_rate = vat_rate_for(inputs.tariff_month.month)
+    consumption = inputs.consumption
+    warnings = ()
+    if inputs.category in HOURLY_CATEGORIES and consumption.profile is not None:
+        warnings = tuple(
+            pricing.profile_warnings(
+                consumption.profile, consumption.peak_hours, consumption.previous
+            )
+        )
+    return Result(
+        inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate), warnings=warnings
+    )
+
+
+def compare(inputs: Inputs) -> list[Option]:
+    """Every category the customer could choose priced for the same consumption, cheapest first.
+
+    Categories the band forbids, or that need data not given (an hourly profile
+    for 3–6), follow with the reason. Without planned volumes, 5 and 6 are
+    priced as if the plan matched the consumption (no deviations).
+    """
+    band = pricing.band_for(inputs.max_power_kw)
+    tariffs = Tariffs(inputs.tariff_month, inputs.voltage_level, band)
+    vat_rate = vat_rate_for(inputs.tariff_month.month)
+    allowed = pricing.allowed_categories(inputs.max_power_kw)
+    priced: list[Option] = []
+    missing: list[Option] = []
+    variants = [(1, None), (2, 2), (2, 3), *((c, None) for c in HOURLY_CATEGORIES)]
+    for category, scheme in variants:
+        current = category == inputs.category and (category != 2 or scheme == inputs.zone_scheme)
+        if category not in allowed:
+            missing.append(
+                Option(
+                    category,
+                    scheme,
+                    None,
+                    "недоступна при максимальной мощности 670 кВт и более",
+                )
+            )
+            continue
+        try:
+            lines = _lines(category, scheme or 2, inputs.consumption, tariffs)
+        except ValueError as error:
+            missing.append(Option(category, scheme, None, f"для расчета {error}"))
+            continue
+        except TariffMissing as error:
+            missing.append(Option(category, scheme, None, str(error)))
+            continue
+        cost = pricing.with_vat(lines, vat_rate)
+        priced.append(Option(category, scheme, cost, is_current=current))
+    priced.sort(key=lambda option: (option.cost.total, option.category, option.scheme or 0))
+    return priced + missing

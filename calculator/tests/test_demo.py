@@ -1,0 +1,56 @@
+import datetime as dt
+import io
+
+import time_machine
+from django.core.management import call_command
+
+from calculator.models import FlatRate, HourlyRate, HourlyVolume, MonthlyRate, TariffMonth
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_seed_demo_adds_demo_tariffs_of_the_last_three_months_for_every_category(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    months = list(TariffMonth.objects.order_by("month"))
+    assert [m.month for m in months] == [
+        dt.date(2026, 8, 1),
+        dt.date(2026, 9, 1),
+        dt.date(2026, 10, 1),
+    ]
+    assert all(m.is_demo for m in months)
+    october = months[-1]
+    # 4 voltages × 3 bands: 1 + 5 zone rates; 4 categories × 744 hours; 2+3+4+5 monthly kinds
+    assert FlatRate.objects.filter(tariff_month=october).count() == 12 * 6
+    assert HourlyRate.objects.filter(tariff_month=october).count() == 12 * 4 * 744
+    assert MonthlyRate.objects.filter(tariff_month=october).count() == 12 * 14
+    assert HourlyVolume.objects.filter(contract__number="2002").count() == (31 + 30 + 31) * 24
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_seed_demo_twice_adds_nothing(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    counts = (HourlyRate.objects.count(), HourlyVolume.objects.count(), FlatRate.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (
+        HourlyRate.objects.count(),
+        HourlyVolume.objects.count(),
+        FlatRate.objects.count(),
+    )
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_the_page_says_the_tariffs_are_demo_tariffs(client, db):
+    from accounts.models import User
+
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(User.objects.get(contract__number="2002"))
+    page = client.get("/cabinet/calculator/").content.decode()
+    assert "октябрь 2026 (демонстрационные)" in page
+    response = client.post(
+        "/cabinet/calculator/",
+        {"month": "2026-10", "price_category": "3", "voltage_level": "СН2",
+         "max_power_kw": "1200", "peak_hours": "8-10, 17-20", "calculate": ""},
+    )  # fmt: skip
+    page = response.content.decode()
+    assert "Расчет по демонстрационным тарифам" in page
+    assert "почасовые данные договора (АИИСКУЭ)" in page
+    assert "Итого с НДС" in page
