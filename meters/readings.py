@@ -75,7 +75,14 @@ def format_value(value: Decimal) -> str:
 
 
 def months_between(earlier: dt.date, later: dt.date) -> Decimal:
-    return Decimal((later - earlier).days) / DAYS_PER_MONTH
+    """Months from one date to another; month-end to month-end is a whole number of months."""
+
+    def day_of(day: dt.date) -> int:
+        # Readings are taken on the last day of a month, however long the month is.
+        return 31 if (day + dt.timedelta(days=1)).day == 1 else day.day
+
+    whole = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return whole + Decimal(day_of(later) - day_of(earlier)) / DAYS_PER_MONTH
 
 
 @dataclass
@@ -232,7 +239,9 @@ def validate_reading(
                 f"{month_label(date)} закрыт: заменить его нельзя.",
             )
         else:
-            check.add("date", f"Период {month_label(date)} закрыт: показания за него не принимаются.")
+            check.add(
+                "date", f"Период {month_label(date)} закрыт: показания за него не принимаются."
+            )
     if check.errors:
         return check
 
@@ -279,9 +288,7 @@ def load_states(meters: Iterable[Meter], depth: int = HISTORY_DEPTH) -> dict[int
         return states
     recent = (
         Reading.objects.filter(meter_id__in=list(states))
-        .annotate(
-            rank=Window(DenseRank(), partition_by=[F("meter_id")], order_by=F("date").desc())
-        )
+        .annotate(rank=Window(DenseRank(), partition_by=[F("meter_id")], order_by=F("date").desc()))
         .filter(rank__lte=depth)
         .only("id", "meter_id", "date", "zone", "value", "rollover", "source", "status")
     )

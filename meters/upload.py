@@ -79,7 +79,9 @@ def _parse(path: Path, meters: dict[str, list[Meter]], result: UploadResult) -> 
             continue
         key = (meter.pk, day, zone)
         if key in seen:
-            result.problems.append((row.line, f"строка {row.line}: -: повторяет строку {seen[key]}"))
+            result.problems.append(
+                (row.line, f"строка {row.line}: -: повторяет строку {seen[key]}")
+            )
             continue
         seen[key] = row.line
         entry = groups.setdefault((meter.pk, day), Entry(meter=meter, date=day, values={}))

@@ -49,4 +49,4 @@ def alice_meter(alice_contract):
 
 @pytest.fixture
 def bob_meter(bob_contract):
-    return make_meter(bob_contract, "555000111", point_code="ТП-7007", history=monthly(1000))
+    return make_meter(bob_contract, "555000111", point_code="ТП-7007", history=monthly(5000))
