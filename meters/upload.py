@@ -117,7 +117,7 @@ def upload_readings(
             entries = _parse(Path(handle.name), by_number, result)
         except ImportFileError as error:
             # The message starts with the temporary path; the person knows the file by its name.
-            reason = str(error).split(": ", 1)[-1].split(": ", 1)[-1]
+            reason = str(error).split(": ", 1)[-1].removeprefix("-: ")
             return UploadResult(problems=[f"{upload.name}: {reason}"])
     if not entries and not result.problems:
         return UploadResult(problems=[f"{upload.name}: в файле нет строк с показаниями"])
