@@ -8,14 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from core.importing import ImportFileError, Row, RowError, read_rows
-from meters.models import Meter, Zone
+from meters.imports import zone_of
+from meters.models import Meter
 from meters.readings import Entry, ReadingAlreadySaved, ReadingCheck, parse_value, submit_many
 
 COLUMNS = ("meter_number", "date", "value")
-ZONE_NAMES = {
-    **{zone.value.lower(): zone.value for zone in Zone},
-    **{zone.label.lower(): zone.value for zone in Zone},
-}
 
 
 @dataclass
@@ -26,20 +23,6 @@ class UploadResult:
     @property
     def saved(self) -> bool:
         return not self.problems and bool(self.checks)
-
-
-def _zone(row: Row, meter: Meter) -> str:
-    text = row.text("zone", required=False, max_length=16).lower()
-    if not text:
-        if meter.zones == 1:
-            return Zone.TOTAL
-        names = ", ".join(Zone(z).label for z in meter.zone_codes)
-        raise RowError("zone", f"у прибора учета {meter.number} несколько зон: укажите {names}")
-    zone = ZONE_NAMES.get(text)
-    if zone not in meter.zone_codes:
-        names = ", ".join(Zone(z).label for z in meter.zone_codes)
-        raise RowError("zone", f"«{text}» — у прибора учета {meter.number} зоны: {names}")
-    return zone
 
 
 def _value(row: Row) -> Decimal:
@@ -72,7 +55,7 @@ def _parse(path: Path, meters: dict[str, list[Meter]], result: UploadResult) -> 
                     f"прибор учета {number} опрашивается автоматически (АИИСКУЭ)",
                 )
             day = row.date("date")
-            zone = _zone(row, meter)
+            zone = zone_of(row, meter.zone_codes, meter.number)
             value = _value(row)
         except RowError as error:
             result.problems.append((row.line, f"строка {row.line}: {error.column}: {error.reason}"))
