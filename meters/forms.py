@@ -4,7 +4,7 @@ from decimal import Decimal
 from django import forms
 
 from meters.models import Meter
-from meters.readings import ReadingCheck, parse_value, zone_label
+from meters.readings import ReadingCheck, parse_value, value_error, zone_label
 
 ROLLOVER_LABEL = "Подтверждаю: счетчик перешел через ноль"
 SPIKE_LABEL = "Подтверждаю показание, несмотря на повышенный расход"
@@ -62,9 +62,15 @@ class ReadingForm(forms.Form):
             if name not in data:
                 continue
             try:
-                values[zone] = parse_value(data[name])
+                value = parse_value(data[name])
             except ValueError as error:
                 self.add_error(name, str(error))
+                continue
+            # Said now, with any other field's error; the history is checked once all are right.
+            if (message := value_error(self.meter, value)) is not None:
+                self.add_error(name, message)
+            else:
+                values[zone] = value
         data["values"] = values
         return data
 

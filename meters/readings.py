@@ -446,8 +446,10 @@ class HistoryRow:
 
 def history(meter: Meter) -> list[HistoryRow]:
     """Every reading of the meter, newest first, with the consumption since the one before it."""
-    readings = list(
-        Reading.objects.filter(meter=meter).order_by("date", "zone").select_related(None)
+    order = {zone: index for index, zone in enumerate(meter.zone_codes)}
+    readings = sorted(
+        Reading.objects.filter(meter=meter),
+        key=lambda r: (r.date, order.get(r.zone, len(order)), r.zone),
     )
     previous: dict[str, Reading] = {}
     rows = []
@@ -458,5 +460,6 @@ def history(meter: Meter) -> list[HistoryRow]:
         rows.append(HistoryRow(reading, used))
         if reading.status != Reading.Status.REJECTED:
             previous[reading.zone] = reading
-    rows.reverse()
+    # Newest date first, the zones of a date in the meter's order (пик, полупик, ночь).
+    rows.sort(key=lambda row: (-row.reading.date.toordinal(), order.get(row.reading.zone, 9)))
     return rows

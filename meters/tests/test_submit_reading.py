@@ -286,3 +286,38 @@ def test_the_page_makes_as_many_queries_for_500_meters_as_for_one(
     with django_assert_num_queries(5):
         response = alice_client.get(url)
     assert response.content.decode().count("<option ") == 500
+
+
+def test_the_history_lists_zones_in_the_meters_order_newest_date_first(
+    alice_client, alice_contract, last_month_end
+):
+    earlier = last_month_end.replace(day=1) - dt.timedelta(days=1)
+    meter = make_meter(
+        alice_contract,
+        "610",
+        zones=3,
+        history=[
+            (earlier, {"P": 100, "H": 200, "N": 300}),
+            (last_month_end, {"P": 110, "H": 220, "N": 330}),
+        ],
+    )
+    rows = alice_client.get(reverse("meters:history", args=[meter.pk])).context["page"]
+    listed = [(row.reading.date, row.reading.zone, row.consumption) for row in rows]
+    assert listed == [
+        (last_month_end, "P", 10),
+        (last_month_end, "H", 20),
+        (last_month_end, "N", 30),
+        (earlier, "P", None),
+        (earlier, "H", None),
+        (earlier, "N", None),
+    ]
+
+
+def test_the_history_page_makes_the_same_queries_for_a_long_history(
+    alice_client, alice_meter, django_assert_num_queries
+):
+    url = reverse("meters:history", args=[alice_meter.pk])
+    alice_client.get(url)
+    # session, user, contract, the meter, its readings
+    with django_assert_num_queries(5):
+        alice_client.get(url)
