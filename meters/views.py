@@ -76,9 +76,8 @@ def _render_index(
 ) -> HttpResponse:
     search = MeterSearchForm(request.GET)
     query = search.cleaned_data["q"].strip() if search.is_valid() else ""
-    shown = [m for m in meters if _matches(m, query)] if query else meters
-    if meter is not None and meter not in shown:
-        shown = [meter, *shown]
+    # The chosen meter stays in the list, in its place, whatever the search.
+    shown = [m for m in meters if m == meter or _matches(m, query)] if query else meters
     groups = [
         (point, list(items)) for point, items in groupby(shown, key=lambda m: m.delivery_point)
     ]
@@ -238,19 +237,23 @@ def bulk(request: HttpRequest) -> HttpResponse:
     day, date_error = bulk_date(request.POST)
     filled = _entries_from_table(rows, day, request.POST)
     typed_errors = any(c["errors"] for r in rows for c in r["cells"])
+    if date_error:
+        return _render_bulk(
+            request, meters, rows, day=request.POST.get("date", ""), date_error=date_error
+        )
     if not filled and not typed_errors:
         messages.error(request, "Введите показания хотя бы одного прибора учета.")
-        return _render_bulk(request, meters, rows, day=day or today())
+        return _render_bulk(request, meters, rows, day=day)
     try:
         checks = submit_many(
             [entry for _, entry in filled],
             user=request.user,
-            save=not typed_errors and not date_error,
+            save=not typed_errors,
         )
     except ReadingAlreadySaved:
         messages.error(request, ALREADY_SAVED)
         return _render_bulk(request, meters, rows, day=day)
-    saved = not typed_errors and not date_error and all(c.ok for c in checks)
+    saved = not typed_errors and all(c.ok for c in checks)
     if saved:
         total = sum((c.total_consumption or 0 for c in checks), Decimal(0))
         messages.success(
@@ -259,19 +262,21 @@ def bulk(request: HttpRequest) -> HttpResponse:
         )
         return redirect("meters:bulk")
     for (row, _), check in zip(filled, checks, strict=True):
-        cells = {c["zone"]: c for c in row["cells"]}
-        for where, message in check.errors.items():
-            for text in message:
-                (row["errors"] if where == "date" else cells[where]["errors"]).append(text)
-        for zone in check.rollover_unconfirmed:
-            cells[zone]["errors"].append(rollover_question(check, zone))
-            row["ask_rollover"] = True
-        if check.spike_unconfirmed:
-            row["errors"].append(spike_question(check))
-            row["ask_spike"] = True
-    return _render_bulk(
-        request, meters, rows, day=day or request.POST.get("date", ""), date_error=date_error
-    )
+        _show_check(row, check)
+    return _render_bulk(request, meters, rows, day=day)
+
+
+def _show_check(row: dict, check) -> None:
+    """Put the rules' verdict on a row of the table: next to its value, or under the row."""
+    cells = {c["zone"]: c for c in row["cells"]}
+    for where, texts in check.errors.items():
+        (row["errors"] if where == "date" else cells[where]["errors"]).extend(texts)
+    for zone in check.rollover_unconfirmed:
+        cells[zone]["errors"].append(rollover_question(check, zone))
+        row["ask_rollover"] = True
+    if check.spike_unconfirmed:
+        row["errors"].append(spike_question(check))
+        row["ask_spike"] = True
 
 
 @contract_required

@@ -162,3 +162,13 @@ def test_five_hundred_filled_rows_are_saved_in_a_constant_number_of_queries(
     with django_assert_max_num_queries(15):
         assert alice_client.post(URL, data).status_code == 302
     assert Reading.objects.filter(date=timezone.localdate()).count() == 500
+
+
+def test_a_date_that_is_not_a_date_is_said_next_to_the_date_and_values_stay(
+    alice_client, alice_meter
+):
+    response = alice_client.post(URL, {"date": "31.02.2026", f"v-{alice_meter.pk}-T": "36300"})
+    page = response.content.decode()
+    assert "Дата в формате 31.10.2026." in page
+    assert 'value="36300"' in page and 'value="31.02.2026"' in page
+    assert "Введите показания хотя бы одного" not in page
