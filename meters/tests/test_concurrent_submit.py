@@ -22,9 +22,9 @@ def postgresql_only():
         pytest.skip("needs PostgreSQL: SQLite serialises writers, so nothing races")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_tabs_submitting_at_once_save_one_reading_and_the_other_is_told(
-    postgresql_only, alice, alice_meter, monkeypatch
+    postgresql_only, reference_data, alice, alice_meter, monkeypatch
 ):
     barrier = threading.Barrier(2, timeout=20)
     calls = itertools.count()

@@ -4,11 +4,7 @@ from playwright.sync_api import expect
 
 from conftest import browser_login
 
-pytestmark = [
-    pytest.mark.browser,
-    # The branches come from a data migration: give them back to the tests after this one.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.browser
 DEMO_PASSWORD = "Essk-Demo-2026"
 
 
