@@ -191,9 +191,10 @@ def rollover_question(check: ReadingCheck, zone: str) -> str:
 
 
 def spike_question(check: ReadingCheck) -> str:
+    average = check.average.quantize(Decimal(1) if check.average >= 10 else Decimal("0.1"))
     return (
         f"Расход {format_value(check.total_consumption)} кВт·ч более чем в {SPIKE_FACTOR} раза "
-        f"превышает средний за месяц ({format_value(check.average.quantize(Decimal(1)))} кВт·ч). "
+        f"превышает средний за месяц ({format_value(average)} кВт·ч). "
         "Если показание верно, подтвердите его."
     )
 

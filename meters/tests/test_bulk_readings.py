@@ -172,3 +172,19 @@ def test_a_date_that_is_not_a_date_is_said_next_to_the_date_and_values_stay(
     assert "Дата в формате 31.10.2026." in page
     assert 'value="36300"' in page and 'value="31.02.2026"' in page
     assert "Введите показания хотя бы одного" not in page
+
+
+def test_five_hundred_three_zone_meters_post_in_one_form(alice_client, alice_meter):
+    """1 500 value fields: more than Django's default limit of 1 000 fields."""
+    point = alice_meter.delivery_point
+    meters = Meter.objects.bulk_create(
+        [
+            Meter(delivery_point=point, number=f"Z{n:04d}", model="Меркурий", zones=3)
+            for n in range(500)
+        ]
+    )
+    data = {"date": today_iso()}
+    for meter in meters:
+        data.update({f"v-{meter.pk}-{zone}": "10" for zone in ("P", "H", "N")})
+    assert alice_client.post(URL, data).status_code == 302
+    assert Reading.objects.filter(date=timezone.localdate()).count() == 1500

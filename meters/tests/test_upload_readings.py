@@ -154,3 +154,12 @@ def test_a_multi_zone_meter_needs_the_zone_column(alice_client, alice_contract, 
         "строка 2: zone: Введите показание (ночь)."
     ]
     assert Decimal(0) == Reading.objects.filter(source=Reading.Source.CUSTOMER).count()
+
+
+def test_an_automatic_meter_in_a_file_is_refused(alice_client, alice_contract):
+    make_meter(alice_contract, "700", is_automatic=True, history=monthly(5000, step=10))
+    today = timezone.localdate()
+    response = post(alice_client, csv_file(f"meter_number;date;value\n700;{today:%d.%m.%Y};5100\n"))
+    assert response.context["problems"] == [
+        "строка 2: meter_number: прибор учета 700 опрашивается автоматически (АИИСКУЭ)"
+    ]
