@@ -104,12 +104,10 @@ def _insert_hourly(rows: list[tuple]) -> None:
     faster than building that many model instances."""
     table = HourlyRate._meta.db_table
     columns = "tariff_month_id, price_category, voltage_level, power_band, date, hour, rate"
+    # The table and columns come from the model, never from input.
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
-        cursor.executemany(
-            # The table and columns come from the model, never from input.
-            f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
-            rows,
-        )
+        cursor.executemany(sql, rows)
 
 
 def demo_hourly_kwh(day: dt.date, hour: int) -> Decimal:

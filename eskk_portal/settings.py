@@ -247,6 +247,10 @@ SUPPLIER = {
 }
 CONTACT_PHONE = "8 800 3012 555"
 
+# --- meters (issue 5) ------------------------------------------------------
+# The table of all meters posts a field per meter and zone: hundreds of meters.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
 # --- payments (issue 6) ----------------------------------------------------
 
 # --- documents (issue 7) ---------------------------------------------------

@@ -1,6 +1,6 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from meters.models import DeliveryPoint, Meter, Reading
+from meters.models import ClosedPeriod, DeliveryPoint, Meter, Reading
 
 
 class MeterInline(admin.TabularInline):
@@ -47,9 +47,57 @@ class MeterAdmin(admin.ModelAdmin):
 
 @admin.register(Reading)
 class ReadingAdmin(admin.ModelAdmin):
-    list_display = ("meter", "date", "zone", "value", "source", "status")
-    list_filter = ("source", "status", "zone")
+    list_display = (
+        "meter",
+        "contract",
+        "date",
+        "zone",
+        "value",
+        "rollover",
+        "source",
+        "status",
+        "submitted_by",
+        "created_at",
+    )
+    list_filter = ("status", "source", "zone", "rollover")
     search_fields = ("meter__number", "meter__delivery_point__contract__number")
-    list_select_related = ("meter",)
+    list_select_related = ("meter", "meter__delivery_point__contract", "submitted_by")
     date_hierarchy = "date"
     raw_id_fields = ("meter", "submitted_by")
+    readonly_fields = ("source", "submitted_by", "created_at")
+    actions = ("accept", "reject")
+
+    @admin.display(description="договор", ordering="meter__delivery_point__contract__number")
+    def contract(self, reading: Reading) -> str:
+        return reading.meter.delivery_point.contract.number
+
+    def save_model(self, request, obj, form, change):
+        # A reading staff corrected is theirs: the history says so.
+        if form.changed_data:
+            obj.source = Reading.Source.STAFF
+            obj.submitted_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Принять выбранные показания")
+    def accept(self, request, queryset):
+        count = queryset.update(status=Reading.Status.ACCEPTED)
+        self.message_user(request, f"Принято показаний: {count}.", messages.SUCCESS)
+
+    @admin.action(description="Отклонить выбранные показания")
+    def reject(self, request, queryset):
+        count = queryset.update(status=Reading.Status.REJECTED)
+        self.message_user(request, f"Отклонено показаний: {count}.", messages.SUCCESS)
+
+
+@admin.register(ClosedPeriod)
+class ClosedPeriodAdmin(admin.ModelAdmin):
+    """Closing a month: its readings can no longer be replaced or added from the portal."""
+
+    list_display = ("__str__", "month", "closed_by", "closed_at")
+    readonly_fields = ("closed_by", "closed_at")
+    date_hierarchy = "month"
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.closed_by = request.user
+        super().save_model(request, obj, form, change)

@@ -138,6 +138,11 @@ class Reading(models.Model):
         related_name="+",
         verbose_name="кем передано",
     )
+    rollover = models.BooleanField(
+        "переход через ноль",
+        default=False,
+        help_text="показание меньше предыдущего: счетчик дошел до максимума и начал с нуля",
+    )
     created_at = models.DateTimeField("получено", auto_now_add=True)
 
     class Meta:
@@ -148,9 +153,42 @@ class Reading(models.Model):
             models.UniqueConstraint(
                 fields=("meter", "date", "zone"),
                 name="reading_once_per_meter_date_zone",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=0), name="reading_value_not_negative"
+            ),
         ]
         indexes = [models.Index(fields=("meter", "-date"), name="reading_meter_date")]
 
     def __str__(self) -> str:
         return f"{self.meter.number} {self.date:%d.%m.%Y}: {self.value}"
+
+
+class ClosedPeriod(models.Model):
+    """A month closed by staff: its readings are billed and can no longer change."""
+
+    month = models.DateField("месяц", unique=True, help_text="первое число месяца")
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кто закрыл",
+    )
+    closed_at = models.DateTimeField("когда закрыт", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "закрытый период показаний"
+        verbose_name_plural = "закрытые периоды показаний"
+        ordering = ("-month",)
+
+    def __str__(self) -> str:
+        from core.formatting import month_label
+
+        return month_label(self.month)
+
+    def save(self, *args, **kwargs):
+        # Staff may pick any day of the month in the admin; the period is the month.
+        self.month = self.month.replace(day=1)
+        super().save(*args, **kwargs)

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from core.views import under_construction
+from meters import views
 
 app_name = "meters"
 
 urlpatterns = [
-    path("", under_construction("Передача показаний"), name="readings"),
+    path("", views.readings, name="readings"),
+    path("meter/<int:pk>/", views.meter_history, name="history"),
+    path("meter/<int:pk>/submit/", views.submit, name="submit"),
+    path("all/", views.bulk, name="bulk"),
+    path("all/upload/", views.upload, name="upload"),
 ]

@@ -15,20 +15,59 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-# (url name, its kwargs, whether the form is behind the login, method)
+
+def at(url_name, **kwargs):
+    """A form that posts to the page that shows it."""
+
+    def build(user):
+        url = reverse(url_name, kwargs=kwargs)
+        return url, url
+
+    return build
+
+
+def _meter(user):
+    """One meter of the user's, made once: hypothesis runs many examples in one test."""
+    from meters.models import Meter
+    from meters.tests.conftest import make_meter
+
+    existing = Meter.objects.filter(delivery_point__contract=user.contract).first()
+    return existing or make_meter(user.contract, number=f"F{user.pk}")
+
+
+def reading_form(user):
+    """The reading form of «Передача показаний», shown on the page, posted to the meter."""
+    meter = _meter(user)
+    page = reverse("meters:readings") + f"?meter={meter.pk}"
+    return page, reverse("meters:submit", kwargs={"pk": meter.pk})
+
+
+def meters_table(user):
+    _meter(user)
+    return reverse("meters:bulk"), reverse("meters:bulk")
+
+
+def meters_upload(user):
+    return reverse("meters:bulk"), reverse("meters:upload")
+
+
+# (label, builder(user) -> (url showing the form, url it posts to), behind the login, method)
 FORMS = [
-    ("accounts:login", {}, False, "post"),
-    ("billing:history", {}, True, "get"),
-    ("billing:penalties", {}, True, "get"),
-    ("documents:invoices", {}, True, "get"),
-    ("documents:reconciliation", {}, True, "get"),
-    ("documents:consumption", {}, True, "get"),
-    ("services:request_create", {"kind": "meter"}, True, "post"),
-    ("services:request_create", {"kind": "reconciliation"}, True, "post"),
-    ("services:request_create", {"kind": "contacts"}, True, "post"),
-    ("services:request_create", {"kind": "question"}, True, "post"),
-    ("services:notifications", {}, True, "post"),
-    ("calculator:index", {}, True, "post"),
+    ("login", at("accounts:login"), False, "post"),
+    ("account history", at("billing:history"), True, "get"),
+    ("penalties", at("billing:penalties"), True, "get"),
+    ("document list", at("documents:invoices"), True, "get"),
+    ("reconciliation", at("documents:reconciliation"), True, "get"),
+    ("consumption", at("documents:consumption"), True, "get"),
+    ("request: meter", at("services:request_create", kind="meter"), True, "post"),
+    ("request: reconciliation", at("services:request_create", kind="reconciliation"), True, "post"),
+    ("request: contacts", at("services:request_create", kind="contacts"), True, "post"),
+    ("request: question", at("services:request_create", kind="question"), True, "post"),
+    ("notification settings", at("services:notifications"), True, "post"),
+    ("calculator", at("calculator:index"), True, "post"),
+    ("reading", reading_form, True, "post"),
+    ("meters table", meters_table, True, "post"),
+    ("readings upload", meters_upload, True, "post"),
 ]
 
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', re.I)
@@ -75,19 +114,19 @@ def counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("url_name,kwargs,needs_login,method", FORMS)
+@pytest.mark.parametrize("label,build,needs_login,method", FORMS, ids=[f[0] for f in FORMS])
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
 def test_arbitrary_input_never_breaks_a_form(
-    client, alice, url_name, kwargs, needs_login, method, data
+    client, alice, label, build, needs_login, method, data
 ):
     if needs_login:
         client.force_login(alice)
-    url = reverse(url_name, kwargs=kwargs)
-    fields = fields_of(client.get(url).content.decode())
-    assert fields, f"no form fields found at {url}"
+    page, url = build(alice)
+    fields = fields_of(client.get(page).content.decode())
+    assert fields, f"no form fields found at {page}"
     payload = {}
     for name, kind in fields.items():
         if kind == "file":

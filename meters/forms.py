@@ -1,0 +1,120 @@
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+
+from meters.models import Meter
+from meters.readings import ReadingCheck, parse_value, value_error, zone_label
+
+ROLLOVER_LABEL = "Подтверждаю: счетчик перешел через ноль"
+SPIKE_LABEL = "Подтверждаю показание, несмотря на повышенный расход"
+UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+
+
+class DateField(forms.DateField):
+    """A date as the browser's date picker sends it, or as a person types it."""
+
+    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
+    default_error_messages = {
+        "required": "Укажите дату.",
+        "invalid": "Дата в формате 31.10.2026.",
+    }
+
+
+def value_field_name(zone: str) -> str:
+    return f"value_{zone}"
+
+
+def value_label(meter: Meter, zone: str) -> str:
+    return "Показание" if meter.zones == 1 else f"Показание ({zone_label(zone)})"
+
+
+class ReadingForm(forms.Form):
+    """«Введите показание прибора учета»: a date and one value per tariff zone of the meter."""
+
+    date = DateField(label="Дата")
+    confirm_rollover = forms.BooleanField(label=ROLLOVER_LABEL, required=False)
+    confirm_spike = forms.BooleanField(label=SPIKE_LABEL, required=False)
+
+    def __init__(self, meter: Meter, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meter = meter
+        self.ask_rollover = bool(self.data.get("confirm_rollover"))
+        self.ask_spike = bool(self.data.get("confirm_spike"))
+        for zone in meter.zone_codes:
+            self.fields[value_field_name(zone)] = forms.CharField(
+                label=value_label(meter, zone),
+                max_length=32,
+                error_messages={"required": "Введите показание."},
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+
+    @property
+    def value_fields(self) -> list[forms.BoundField]:
+        return [self[value_field_name(zone)] for zone in self.meter.zone_codes]
+
+    def clean(self):
+        data = super().clean()
+        values: dict[str, Decimal] = {}
+        for zone in self.meter.zone_codes:
+            name = value_field_name(zone)
+            if name not in data:
+                continue
+            try:
+                value = parse_value(data[name])
+            except ValueError as error:
+                self.add_error(name, str(error))
+                continue
+            # Said now, with any other field's error; the history is checked once all are right.
+            if (message := value_error(self.meter, value)) is not None:
+                self.add_error(name, message)
+            else:
+                values[zone] = value
+        data["values"] = values
+        return data
+
+    def show(self, check: ReadingCheck) -> None:
+        """Put the rules' verdict next to the fields it concerns; ask for what needs confirming."""
+        for where, message in check.messages():
+            self.add_error("date" if where == "date" else value_field_name(where), message)
+        self.ask_rollover = self.ask_rollover or bool(check.rollover_unconfirmed)
+        self.ask_spike = self.ask_spike or check.spike_unconfirmed
+
+
+class MeterSearchForm(forms.Form):
+    q = forms.CharField(label="Поиск прибора учета", required=False, max_length=64)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Файл CSV или XLSX",
+        help_text="Столбцы: meter_number, date, value и, для многотарифных приборов, zone.",
+        error_messages={"required": "Выберите файл.", "empty": "Файл пуст."},
+    )
+    confirm_rollover = forms.BooleanField(
+        label="Подтверждаю переход через ноль, где показание меньше предыдущего",
+        required=False,
+    )
+    confirm_spike = forms.BooleanField(
+        label="Подтверждаю показания с расходом более чем втрое выше среднего",
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        name = upload.name.lower()
+        if not name.endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("Загрузите файл CSV или XLSX.")
+        if upload.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError("Файл больше 5 МБ: разделите его на части.")
+        return upload
+
+
+def bulk_date(data) -> tuple[dt.date | None, str | None]:
+    """The one date of the table of many meters, or the reason it is not one."""
+    field = DateField()
+    try:
+        return field.clean(data.get("date")), None
+    except forms.ValidationError as error:
+        return None, error.messages[0]

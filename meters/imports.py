@@ -1,0 +1,117 @@
+"""Look-ups shared by the operators' meter and reading imports, loaded once per run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from billing.models import Branch, Contract
+from core.importing import Row, RowError
+from meters.models import ZONES_BY_COUNT, Meter, Zone
+from meters.readings import parse_value, value_error
+
+ZONE_NAMES = {
+    **{zone.value.lower(): zone.value for zone in Zone},
+    **{zone.label.lower(): zone.value for zone in Zone},
+}
+ZONE_INDEX = {zone.value: index for index, zone in enumerate(Zone)}
+AMBIGUOUS = -1
+
+
+class MeterSpec(NamedTuple):
+    """What a reading row is checked against: small, as a million rows may name many meters."""
+
+    id: int
+    digits: int
+    decimals: int
+    zones: int
+
+    @property
+    def zone_codes(self) -> tuple[str, ...]:
+        return ZONES_BY_COUNT[self.zones]
+
+
+def branches() -> dict[str, int]:
+    """A city as the billing system writes it («Кемерово», «г. Кемерово», «kemerovo») → id."""
+    found = {}
+    for pk, code, name in Branch.objects.values_list("id", "code", "name"):
+        for key in (code, name, f"г. {name}", f"г.{name}"):
+            found[key.lower()] = pk
+    return found
+
+
+def branch_of(row: Row, known: dict[str, int]) -> int:
+    city = row.text("city", max_length=64)
+    pk = known.get(city.lower())
+    if pk is None:
+        raise RowError("city", f"неизвестный город «{city}»")
+    return pk
+
+
+def contracts() -> dict[tuple[int, str], int]:
+    return {
+        (branch_id, number): pk
+        for pk, branch_id, number in Contract.objects.values_list("id", "branch_id", "number")
+    }
+
+
+def contract_of(row: Row, branch_id: int, known: dict[tuple[int, str], int]) -> int:
+    number = row.text("contract_number", max_length=32)
+    pk = known.get((branch_id, number))
+    if pk is None:
+        raise RowError("contract_number", f"договора {number} в этом городе нет")
+    return pk
+
+
+def meters() -> dict[tuple[int, str, str], MeterSpec | int]:
+    """(branch, contract number, meter number) → its spec, or AMBIGUOUS for a repeated number."""
+    found: dict[tuple[int, str, str], MeterSpec | int] = {}
+    rows = Meter.objects.values_list(
+        "id",
+        "number",
+        "digits",
+        "decimals",
+        "zones",
+        "delivery_point__contract__branch_id",
+        "delivery_point__contract__number",
+    )
+    for pk, number, digits, decimals, zones, branch_id, contract in rows.iterator(2000):
+        key = (branch_id, contract, number)
+        found[key] = AMBIGUOUS if key in found else MeterSpec(pk, digits, decimals, zones)
+    return found
+
+
+def zone_of(row: Row, zone_codes: tuple[str, ...], meter_number: str) -> str:
+    """The tariff zone of a row: by code (D, N…) or name (день, ночь…); none for a single-rate meter."""
+    text = row.text("zone", required=False, max_length=16).lower()
+    names = ", ".join(Zone(z).label for z in zone_codes)
+    if not text:
+        if len(zone_codes) == 1:
+            return zone_codes[0]
+        raise RowError("zone", f"у прибора учета {meter_number} несколько зон: укажите {names}")
+    zone = ZONE_NAMES.get(text)
+    if zone not in zone_codes:
+        raise RowError("zone", f"«{text}» — у прибора учета {meter_number} зоны: {names}")
+    return zone
+
+
+def reading_value(row: Row, column: str, meter) -> Decimal:
+    """A register value, by the same rule as a customer's (digits, decimals, not negative)."""
+    raw = row.raw(column)
+    try:
+        value = parse_value(repr(raw) if isinstance(raw, float) else ("" if raw is None else raw))
+    except ValueError as error:
+        raise RowError(column, str(error)) from None
+    if (message := value_error(meter, value)) is not None:
+        raise RowError(column, message)
+    return value
+
+
+def reading_date(row: Row, column: str, today: dt.date | None = None) -> dt.date:
+    day = row.date(column)
+    if day > (today or timezone.localdate()):
+        raise RowError(column, "дата показания в будущем")
+    return day

@@ -1,0 +1,466 @@
+"""The rules of a meter reading, in one place.
+
+`validate_reading` decides whether a reading may be accepted; the single form,
+the table of many meters, the file upload and (for the value rules) the
+operators' import all call it. It is a pure function of the meter, what is
+known of its past (`MeterState`), the closed months and today, so that many
+meters can be checked against states loaded in one query.
+`submit_reading` / `submit_many` check again and write, inside a transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Window
+from django.db.models.functions import DenseRank
+from django.utils import timezone
+
+from core.formatting import group_digits, month_label
+from meters.models import ClosedPeriod, Meter, Reading, Zone
+
+SPIKE_FACTOR = 3
+DAYS_PER_MONTH = Decimal("30.4375")
+# The average monthly consumption is taken over at most this many recent readings.
+HISTORY_DEPTH = 13
+# Under this span the history says too little about a month to call anything a spike.
+MIN_HISTORY_DAYS = 20
+
+Values = dict[str, Decimal]
+
+
+class ReadingAlreadySaved(Exception):
+    """Another request saved a reading for this meter and date first."""
+
+
+def parse_value(text: str) -> Decimal:
+    """`36 156,5` → Decimal('36156.5'); ValueError with a Russian message otherwise."""
+    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    if not cleaned:
+        raise ValueError("Введите показание.")
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValueError(f"«{str(text).strip()}» — не число.") from None
+    if not number.is_finite():
+        raise ValueError("Введите показание числом.")
+    return number
+
+
+def value_error(meter: Meter, value: Decimal) -> str | None:
+    """Why `value` cannot be a reading of this meter's register, or None."""
+    if value < 0:
+        return "Показание не может быть отрицательным."
+    places = -value.normalize().as_tuple().exponent if value != value.to_integral() else 0
+    if meter.decimals == 0 and places > 0:
+        return "Показание этого прибора учета — целое число, без дробной части."
+    if places > meter.decimals:
+        return f"У этого прибора учета не более {meter.decimals} знаков после запятой."
+    if value >= Decimal(10) ** meter.digits:
+        return f"У этого прибора учета не более {meter.digits} цифр до запятой."
+    return None
+
+
+def zone_label(zone: str) -> str:
+    return Zone(zone).label
+
+
+def format_value(value: Decimal) -> str:
+    places = 0 if value == value.to_integral() else min(3, -value.normalize().as_tuple().exponent)
+    return group_digits(value, places)
+
+
+def months_between(earlier: dt.date, later: dt.date) -> Decimal:
+    """Months from one date to another; month-end to month-end is a whole number of months."""
+
+    def day_of(day: dt.date) -> int:
+        # Readings are taken on the last day of a month, however long the month is.
+        return 31 if (day + dt.timedelta(days=1)).day == 1 else day.day
+
+    whole = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return whole + Decimal(day_of(later) - day_of(earlier)) / DAYS_PER_MONTH
+
+
+@dataclass
+class MeterState:
+    """What the rules know of a meter's past: its most recent readings, by date."""
+
+    meter: Meter
+    history: dict[dt.date, dict[str, Reading]] = field(default_factory=dict)
+    # Readings staff rejected do not count as the last reading, but a new one replaces them.
+    rejected: dict[dt.date, dict[str, Reading]] = field(default_factory=dict)
+
+    @property
+    def last_date(self) -> dt.date | None:
+        return max(self.history, default=None)
+
+    def last(self) -> tuple[dt.date, dict[str, Reading]] | None:
+        day = self.last_date
+        return (day, self.history[day]) if day else None
+
+    def latest_before(self, day: dt.date) -> tuple[dt.date, dict[str, Reading]] | None:
+        earlier = [d for d in self.history if d < day]
+        if not earlier:
+            return None
+        latest = max(earlier)
+        return latest, self.history[latest]
+
+    def average_monthly(self, before: dt.date) -> Decimal | None:
+        """Average kWh a month over the known readings before `before`, or None without history."""
+        dates = sorted(d for d in self.history if d < before)
+        if len(dates) < 2 or (dates[-1] - dates[0]).days < MIN_HISTORY_DAYS:
+            return None
+        total = Decimal(0)
+        for previous, current in zip(dates, dates[1:], strict=False):
+            for zone, reading in self.history[current].items():
+                old = self.history[previous].get(zone)
+                if old is not None:
+                    total += consumption(self.meter, old.value, reading.value, reading.rollover)
+        return total / months_between(dates[0], dates[-1])
+
+    def remember(self, check: ReadingCheck) -> None:
+        """Take an accepted reading into account for the next one (several dates in a file)."""
+        self.history[check.date] = {
+            zone: Reading(
+                meter=self.meter,
+                date=check.date,
+                zone=zone,
+                value=value,
+                rollover=zone in check.rollover_zones,
+            )
+            for zone, value in check.values.items()
+        }
+
+
+def consumption(meter: Meter, old: Decimal, new: Decimal, rollover: bool = False) -> Decimal:
+    """kWh between two readings: (new − old) × coefficient, across zero after a rollover."""
+    delta = new - old
+    if rollover and delta < 0:
+        delta += Decimal(10) ** meter.digits
+    return delta * meter.coefficient
+
+
+@dataclass
+class ReadingCheck:
+    """The verdict on one reading: errors by field ("date" or a zone code), or what it implies."""
+
+    meter: Meter
+    date: dt.date
+    values: Values
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    rollover_unconfirmed: list[str] = field(default_factory=list)
+    spike_unconfirmed: bool = False
+    rollover_zones: set[str] = field(default_factory=set)
+    spike: bool = False
+    replaces: dict[str, Reading] = field(default_factory=dict)
+    previous: tuple[dt.date, dict[str, Reading]] | None = None
+    consumption: dict[str, Decimal] = field(default_factory=dict)
+    average: Decimal | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.rollover_unconfirmed and not self.spike_unconfirmed
+
+    @property
+    def total_consumption(self) -> Decimal | None:
+        return sum(self.consumption.values(), Decimal(0)) if self.consumption else None
+
+    def add(self, where: str, message: str) -> None:
+        self.errors.setdefault(where, []).append(message)
+
+    def messages(self) -> list[tuple[str, str]]:
+        """Every reason not to save, as (field, message), confirmations included."""
+        found = [(where, text) for where, texts in self.errors.items() for text in texts]
+        for zone in self.rollover_unconfirmed:
+            found.append((zone, rollover_question(self, zone)))
+        if self.spike_unconfirmed:
+            found.append((self.meter.zone_codes[0], spike_question(self)))
+        return found
+
+
+def rollover_question(check: ReadingCheck, zone: str) -> str:
+    old = check.previous[1][zone].value
+    return (
+        f"Показание меньше предыдущего ({format_value(old)}). Если счетчик перешел через ноль, "
+        "подтвердите это; иначе проверьте показание."
+    )
+
+
+def spike_question(check: ReadingCheck) -> str:
+    average = check.average.quantize(Decimal(1) if check.average >= 10 else Decimal("0.1"))
+    return (
+        f"Расход {format_value(check.total_consumption)} кВт·ч более чем в {SPIKE_FACTOR} раза "
+        f"превышает средний за месяц ({format_value(average)} кВт·ч). "
+        "Если показание верно, подтвердите его."
+    )
+
+
+def validate_reading(
+    meter: Meter,
+    date: dt.date,
+    values: Mapping[str, Decimal],
+    *,
+    state: MeterState,
+    closed_months: frozenset[dt.date] | set[dt.date],
+    today: dt.date,
+    confirm_rollover: bool = False,
+    confirm_spike: bool = False,
+) -> ReadingCheck:
+    """Check a reading of `meter` on `date` (one value per tariff zone) against every rule."""
+    check = ReadingCheck(meter=meter, date=date, values=dict(values))
+    if meter.is_automatic:
+        check.add("date", "Этот прибор учета опрашивается автоматически (АИИСКУЭ).")
+        return check
+    for zone in meter.zone_codes:
+        if zone not in values:
+            check.add(zone, f"Введите показание ({zone_label(zone)}).")
+    for zone, value in values.items():
+        if zone not in meter.zone_codes:
+            check.add(zone, f"У этого прибора учета нет зоны «{zone_label(zone)}».")
+        elif (message := value_error(meter, value)) is not None:
+            check.add(zone, message)
+
+    last_date = state.last_date
+    if date > today:
+        check.add("date", "Дата показания не может быть в будущем.")
+    elif last_date and date < last_date:
+        check.add(
+            "date",
+            f"Дата раньше даты последнего показания ({last_date:%d.%m.%Y}).",
+        )
+    elif date.replace(day=1) in closed_months:
+        if date in state.history:
+            check.add(
+                "date",
+                f"Показание на {date:%d.%m.%Y} уже принято, а период "
+                f"{month_label(date)} закрыт: заменить его нельзя.",
+            )
+        else:
+            check.add(
+                "date", f"Период {month_label(date)} закрыт: показания за него не принимаются."
+            )
+    if check.errors:
+        return check
+
+    # Only stored readings are replaced; one remembered from the same file is not.
+    check.replaces = {
+        **state.rejected.get(date, {}),
+        **{z: r for z, r in state.history.get(date, {}).items() if r.pk},
+    }
+    check.previous = state.latest_before(date)
+    if check.previous is None:
+        return check
+    previous_day, previous_readings = check.previous
+    for zone, value in values.items():
+        old = previous_readings.get(zone)
+        if old is None:
+            continue
+        if value < old.value:
+            if not confirm_rollover:
+                check.rollover_unconfirmed.append(zone)
+                continue
+            check.rollover_zones.add(zone)
+        check.consumption[zone] = consumption(
+            meter, old.value, value, rollover=zone in check.rollover_zones
+        )
+    if check.rollover_unconfirmed:
+        return check
+
+    check.average = state.average_monthly(before=date)
+    if check.average and check.average > 0 and check.consumption:
+        months = max(Decimal(1), months_between(previous_day, date))
+        if check.total_consumption > SPIKE_FACTOR * check.average * months:
+            check.spike = True
+            check.spike_unconfirmed = not confirm_spike
+    return check
+
+
+# --- loading what the rules need ---------------------------------------------------
+
+
+def load_states(meters: Iterable[Meter], depth: int = HISTORY_DEPTH) -> dict[int, MeterState]:
+    """The last `depth` reading dates of every meter, in one query whatever their number."""
+    states = {meter.pk: MeterState(meter) for meter in meters}
+    if not states:
+        return states
+    recent = (
+        Reading.objects.filter(meter_id__in=list(states))
+        .annotate(rank=Window(DenseRank(), partition_by=[F("meter_id")], order_by=F("date").desc()))
+        .filter(rank__lte=depth)
+        .only("id", "meter_id", "date", "zone", "value", "rollover", "source", "status")
+    )
+    for reading in recent:
+        state = states[reading.meter_id]
+        reading.meter = state.meter
+        kept = state.rejected if reading.status == Reading.Status.REJECTED else state.history
+        kept.setdefault(reading.date, {})[reading.zone] = reading
+    return states
+
+
+def closed_months() -> frozenset[dt.date]:
+    return frozenset(ClosedPeriod.objects.values_list("month", flat=True))
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- writing -----------------------------------------------------------------------
+
+
+def _write(checks: list[ReadingCheck], *, user, source: str) -> None:
+    """Create or replace the readings of accepted checks; the unique constraint guards races."""
+    created, replaced = [], []
+    for check in checks:
+        status = Reading.Status.FLAGGED if check.spike else Reading.Status.ACCEPTED
+        for zone, value in check.values.items():
+            existing = check.replaces.get(zone)
+            reading = existing or Reading(meter=check.meter, date=check.date, zone=zone)
+            reading.value = value
+            reading.source = source
+            reading.status = status
+            reading.rollover = zone in check.rollover_zones
+            reading.submitted_by = user
+            (replaced if existing else created).append(reading)
+    try:
+        with transaction.atomic():
+            Reading.objects.bulk_create(created, batch_size=1000)
+            Reading.objects.bulk_update(
+                replaced,
+                ["value", "source", "status", "rollover", "submitted_by"],
+                batch_size=1000,
+            )
+    except IntegrityError:
+        raise ReadingAlreadySaved from None
+
+
+def submit_reading(
+    meter: Meter,
+    date: dt.date,
+    values: Mapping[str, Decimal],
+    *,
+    user=None,
+    source: str = Reading.Source.CUSTOMER,
+    confirm_rollover: bool = False,
+    confirm_spike: bool = False,
+) -> ReadingCheck:
+    """Check and save one reading; nothing is written unless `check.ok`."""
+    state = load_states([meter])[meter.pk]
+    check = validate_reading(
+        meter,
+        date,
+        values,
+        state=state,
+        closed_months=closed_months(),
+        today=today(),
+        confirm_rollover=confirm_rollover,
+        confirm_spike=confirm_spike,
+    )
+    if check.ok:
+        _write([check], user=user, source=source)
+    return check
+
+
+@dataclass
+class Entry:
+    """One reading among many (a row of the table, a group of lines of a file)."""
+
+    meter: Meter
+    date: dt.date
+    values: Values
+    confirm_rollover: bool = False
+    confirm_spike: bool = False
+    lines: dict[str, int] = field(default_factory=dict)  # zone → line of the file
+
+
+def check_many(entries: list[Entry]) -> list[ReadingCheck]:
+    """Check many readings, of one or several dates per meter, against states loaded once.
+
+    The checks come back in the order of `entries`; a meter's dates are checked
+    oldest first, each against the one before it.
+    """
+    states = load_states({entry.meter.pk: entry.meter for entry in entries}.values())
+    closed = closed_months()
+    day = today()
+    checks: list[ReadingCheck | None] = [None] * len(entries)
+    order = sorted(range(len(entries)), key=lambda i: (entries[i].meter.pk, entries[i].date))
+    for index in order:
+        entry = entries[index]
+        state = states[entry.meter.pk]
+        check = validate_reading(
+            entry.meter,
+            entry.date,
+            entry.values,
+            state=state,
+            closed_months=closed,
+            today=day,
+            confirm_rollover=entry.confirm_rollover,
+            confirm_spike=entry.confirm_spike,
+        )
+        checks[index] = check
+        if check.ok:
+            state.remember(check)
+    return checks
+
+
+def submit_many(entries: list[Entry], *, user=None, save: bool = True) -> list[ReadingCheck]:
+    """All or nothing: the readings are saved only if every one passes (and `save`)."""
+    checks = check_many(entries)
+    if save and checks and all(check.ok for check in checks):
+        _write(checks, user=user, source=Reading.Source.CUSTOMER)
+    return checks
+
+
+def confirmation(check: ReadingCheck) -> str:
+    """What the customer is told once a reading is saved."""
+    values = ", ".join(
+        format_value(check.values[zone])
+        if check.meter.zones == 1
+        else f"{zone_label(zone)} {format_value(check.values[zone])}"
+        for zone in check.meter.zone_codes
+    )
+    verb = "заменено" if check.replaces else "принято"
+    text = f"Показание прибора учета № {check.meter.number} на {check.date:%d.%m.%Y} ({values}) {verb}."
+    if check.total_consumption is None:
+        text += " Расход будет рассчитан по следующему показанию."
+    else:
+        text += (
+            f" Расход с {check.previous[0]:%d.%m.%Y}: "
+            f"{format_value(check.total_consumption)} кВт·ч."
+        )
+    if check.rollover_zones:
+        text += " Учтен переход счетчика через ноль."
+    if check.spike:
+        text += " Расход выше обычного: показание будет проверено сотрудником."
+    return text
+
+
+@dataclass
+class HistoryRow:
+    reading: Reading
+    consumption: Decimal | None
+
+
+def history(meter: Meter) -> list[HistoryRow]:
+    """Every reading of the meter, newest first, with the consumption since the one before it."""
+    order = {zone: index for index, zone in enumerate(meter.zone_codes)}
+    readings = sorted(
+        Reading.objects.filter(meter=meter),
+        key=lambda r: (r.date, order.get(r.zone, len(order)), r.zone),
+    )
+    previous: dict[str, Reading] = {}
+    rows = []
+    for reading in readings:
+        reading.meter = meter
+        old = previous.get(reading.zone)
+        used = consumption(meter, old.value, reading.value, reading.rollover) if old else None
+        rows.append(HistoryRow(reading, used))
+        if reading.status != Reading.Status.REJECTED:
+            previous[reading.zone] = reading
+    # Newest date first, the zones of a date in the meter's order (пик, полупик, ночь).
+    rows.sort(key=lambda row: (-row.reading.date.toordinal(), order.get(row.reading.zone, 9)))
+    return rows

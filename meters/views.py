@@ -1,0 +1,308 @@
+"""«Передача показаний»: one meter's form, its history, the table of many meters, the upload."""
+
+from decimal import Decimal
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from core.access import contract_required
+from meters.forms import MeterSearchForm, ReadingForm, UploadForm, bulk_date
+from meters.models import Meter
+from meters.readings import (
+    Entry,
+    MeterState,
+    ReadingAlreadySaved,
+    confirmation,
+    format_value,
+    history,
+    load_states,
+    parse_value,
+    rollover_question,
+    spike_question,
+    submit_many,
+    submit_reading,
+    today,
+    zone_label,
+)
+from meters.upload import upload_readings
+
+# From this many meters the chooser offers a search box.
+SEARCH_FROM = 10
+HISTORY_PAGE = 60
+ALREADY_SAVED = (
+    "Показание на эту дату уже сохранено (например, из другой вкладки браузера). "
+    "Проверьте историю показаний."
+)
+
+
+def _contract_meters(request: HttpRequest) -> QuerySet[Meter]:
+    return (
+        Meter.objects.filter(delivery_point__contract=request.contract)
+        .select_related("delivery_point")
+        .order_by("delivery_point__code", "number")
+    )
+
+
+def _get_meter_for_contract(request: HttpRequest, pk: int) -> Meter:
+    return get_object_or_404(_contract_meters(request), pk=pk)
+
+
+def _matches(meter: Meter, query: str) -> bool:
+    point = meter.delivery_point
+    text = f"{meter.number} {meter.model} {point.code} {point.address}".lower()
+    return all(word in text for word in query.lower().split())
+
+
+def _last_reading(state: MeterState) -> dict | None:
+    last = state.last()
+    if last is None:
+        return None
+    day, readings = last
+    zones = [z for z in state.meter.zone_codes if z in readings]
+    return {
+        "date": day,
+        "values": [(zone_label(z), readings[z].value) for z in zones],
+        "single": state.meter.zones == 1,
+    }
+
+
+def _render_index(
+    request: HttpRequest, meters: list[Meter], meter: Meter | None, form, status: int = 200
+) -> HttpResponse:
+    search = MeterSearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    # The chosen meter stays in the list, in its place, whatever the search.
+    shown = [m for m in meters if m == meter or _matches(m, query)] if query else meters
+    groups = [
+        (point, list(items)) for point, items in groupby(shown, key=lambda m: m.delivery_point)
+    ]
+    state = load_states([meter], depth=1)[meter.pk] if meter else None
+    context = {
+        "title": "Передача показаний прибора учета",
+        "meters": meters,
+        "groups": groups,
+        "meter": meter,
+        "form": form,
+        "last": _last_reading(state) if state else None,
+        "search": search if len(meters) >= SEARCH_FROM else None,
+        "query": query,
+    }
+    return render(request, "meters/readings.html", context, status=status)
+
+
+@contract_required
+def readings(request: HttpRequest) -> HttpResponse:
+    """The page of seed figure 8: choose a meter, see its last reading, enter a new one."""
+    meters = list(_contract_meters(request))
+    meter = meters[0] if meters else None
+    if "meter" in request.GET:
+        try:
+            wanted = int(request.GET["meter"])
+        except ValueError:
+            raise Http404 from None
+        meter = next((m for m in meters if m.pk == wanted), None)
+        if meter is None:
+            raise Http404
+    form = ReadingForm(meter, initial={"date": today()}) if meter else None
+    return _render_index(request, meters, meter, form)
+
+
+@contract_required
+@require_POST
+def submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Передать показания»: save the reading or show what is wrong, keeping what was typed."""
+    meters = list(_contract_meters(request))
+    meter = next((m for m in meters if m.pk == pk), None)
+    if meter is None:
+        raise Http404
+    form = ReadingForm(meter, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            check = submit_reading(
+                meter,
+                data["date"],
+                data["values"],
+                user=request.user,
+                confirm_rollover=data["confirm_rollover"],
+                confirm_spike=data["confirm_spike"],
+            )
+        except ReadingAlreadySaved:
+            form.add_error(None, ALREADY_SAVED)
+        else:
+            if check.ok:
+                messages.success(request, confirmation(check))
+                return redirect("meters:history", pk=meter.pk)
+            form.show(check)
+    return _render_index(request, meters, meter, form)
+
+
+@contract_required
+def meter_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every reading of one meter: date, value, consumption, source and status."""
+    meter = _get_meter_for_contract(request, pk)
+    page = Paginator(history(meter), HISTORY_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "title": f"История показаний прибора учета № {meter.number}",
+        "meter": meter,
+        "page": page,
+    }
+    return render(request, "meters/history.html", context)
+
+
+# --- many meters ---------------------------------------------------------------------
+
+
+def _bulk_rows(meters: list[Meter], states: dict[int, MeterState], data=None) -> list[dict]:
+    rows = []
+    for meter in meters:
+        cells = [
+            {
+                "zone": zone,
+                "name": f"v-{meter.pk}-{zone}",
+                "label": f"Показание прибора № {meter.number}"
+                + ("" if meter.zones == 1 else f" ({zone_label(zone)})"),
+                "short": "" if meter.zones == 1 else zone_label(zone),
+                "value": (data or {}).get(f"v-{meter.pk}-{zone}", ""),
+                "errors": [],
+            }
+            for zone in meter.zone_codes
+        ]
+        rows.append(
+            {
+                "meter": meter,
+                "last": _last_reading(states[meter.pk]),
+                "cells": cells,
+                "errors": [],
+                "ask_rollover": bool((data or {}).get(f"r-{meter.pk}")),
+                "ask_spike": bool((data or {}).get(f"s-{meter.pk}")),
+                "rollover_checked": bool((data or {}).get(f"r-{meter.pk}")),
+                "spike_checked": bool((data or {}).get(f"s-{meter.pk}")),
+            }
+        )
+    return rows
+
+
+def _render_bulk(request, meters, rows, *, day, date_error=None, upload=None, problems=None):
+    context = {
+        "title": "Передача показаний: все приборы учета",
+        "rows": rows,
+        "date": day,
+        "date_error": date_error,
+        "upload": upload or UploadForm(),
+        "problems": problems or [],
+        "error_count": sum(bool(r["errors"]) or any(c["errors"] for c in r["cells"]) for r in rows),
+    }
+    return render(request, "meters/bulk.html", context)
+
+
+def _entries_from_table(rows: list[dict], day, data) -> list[tuple[dict, Entry]]:
+    """The filled rows of the table; a half-filled multi-zone row or a non-number is an error."""
+    found = []
+    for row in rows:
+        meter = row["meter"]
+        if meter.is_automatic or not any(c["value"].strip() for c in row["cells"]):
+            continue
+        values: dict[str, Decimal] = {}
+        for cell in row["cells"]:
+            try:
+                values[cell["zone"]] = parse_value(cell["value"])
+            except ValueError as error:
+                cell["errors"].append(str(error))
+        if day is not None and len(values) == len(row["cells"]):
+            entry = Entry(
+                meter=meter,
+                date=day,
+                values=values,
+                confirm_rollover=row["rollover_checked"],
+                confirm_spike=row["spike_checked"],
+            )
+            found.append((row, entry))
+    return found
+
+
+@contract_required
+def bulk(request: HttpRequest) -> HttpResponse:
+    """A table of every meter of the contract with a value field each; all saved or none."""
+    meters = list(_contract_meters(request))
+    if request.method != "POST":
+        rows = _bulk_rows(meters, load_states(meters, depth=1))
+        return _render_bulk(request, meters, rows, day=today())
+    rows = _bulk_rows(meters, load_states(meters, depth=1), request.POST)
+    day, date_error = bulk_date(request.POST)
+    filled = _entries_from_table(rows, day, request.POST)
+    typed_errors = any(c["errors"] for r in rows for c in r["cells"])
+    if date_error:
+        return _render_bulk(
+            request, meters, rows, day=request.POST.get("date", ""), date_error=date_error
+        )
+    if not filled and not typed_errors:
+        messages.error(request, "Введите показания хотя бы одного прибора учета.")
+        return _render_bulk(request, meters, rows, day=day)
+    try:
+        checks = submit_many(
+            [entry for _, entry in filled],
+            user=request.user,
+            save=not typed_errors,
+        )
+    except ReadingAlreadySaved:
+        messages.error(request, ALREADY_SAVED)
+        return _render_bulk(request, meters, rows, day=day)
+    saved = not typed_errors and all(c.ok for c in checks)
+    if saved:
+        total = sum((c.total_consumption or 0 for c in checks), Decimal(0))
+        messages.success(
+            request,
+            f"Передано показаний: {len(checks)}. Общий расход: {format_value(total)} кВт·ч.",
+        )
+        return redirect("meters:bulk")
+    for (row, _), check in zip(filled, checks, strict=True):
+        _show_check(row, check)
+    return _render_bulk(request, meters, rows, day=day)
+
+
+def _show_check(row: dict, check) -> None:
+    """Put the rules' verdict on a row of the table: next to its value, or under the row."""
+    cells = {c["zone"]: c for c in row["cells"]}
+    for where, texts in check.errors.items():
+        (row["errors"] if where == "date" else cells[where]["errors"]).extend(texts)
+    for zone in check.rollover_unconfirmed:
+        cells[zone]["errors"].append(rollover_question(check, zone))
+        row["ask_rollover"] = True
+    if check.spike_unconfirmed:
+        row["errors"].append(spike_question(check))
+        row["ask_spike"] = True
+
+
+@contract_required
+@require_POST
+def upload(request: HttpRequest) -> HttpResponse:
+    """A CSV/XLSX of readings (`meter_number, date, value[, zone]`): all rows saved or none."""
+    meters = list(_contract_meters(request))
+    form = UploadForm(request.POST, request.FILES)
+    problems: list[str] = []
+    if form.is_valid():
+        data = form.cleaned_data
+        result = upload_readings(
+            meters,
+            data["file"],
+            user=request.user,
+            confirm_rollover=data["confirm_rollover"],
+            confirm_spike=data["confirm_spike"],
+        )
+        if result.saved:
+            messages.success(
+                request,
+                f"Файл {data['file'].name} принят: сохранено показаний "
+                f"{sum(len(c.values) for c in result.checks)} по {len(result.checks)} "
+                "записям.",
+            )
+            return redirect("meters:bulk")
+        problems = result.problems
+    rows = _bulk_rows(meters, load_states(meters, depth=1))
+    return _render_bulk(request, meters, rows, day=today(), upload=form, problems=problems)
