@@ -321,3 +321,13 @@ def test_the_history_page_makes_the_same_queries_for_a_long_history(
     # session, user, contract, the meter, its readings
     with django_assert_num_queries(5):
         alice_client.get(url)
+
+
+def test_a_submitted_reading_is_in_the_audit_log(alice_client, alice, alice_meter):
+    from core.models import AuditEvent
+
+    submit(alice_client, alice_meter, "36 300")
+    event = AuditEvent.objects.get(action="reading.submitted")
+    assert event.user == alice
+    assert alice_meter.number in event.target
+    assert "36300" in event.details["values"]

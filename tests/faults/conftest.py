@@ -4,6 +4,7 @@ may stop and start. They run only with `make test-faults` (CI runs it after
 anyone else is using.
 """
 
+import logging
 import os
 import re
 import secrets
@@ -16,6 +17,9 @@ import httpx
 import pytest
 
 from conftest import in_ci
+
+# One line per request would drown the test's own output.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = str(ROOT / ".venv/bin/python")
