@@ -197,3 +197,17 @@ def test_the_admin_is_reachable_only_by_staff(client, alice, stella):
 def test_the_walk_finds_the_cabinet_sections():
     names = {name for name, _ in URLS}
     assert {"billing:account", "meters:readings", "payments:pay", "documents:invoices"} <= names
+
+
+# Callbacks authenticated by their own signature instead of a CSRF token.
+CSRF_EXEMPT: set[str] = set()
+
+
+@pytest.mark.parametrize("name", [n for n in PLAIN if n not in CSRF_EXEMPT])
+def test_a_post_without_csrf_token_is_refused(alice, name):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(alice)
+    response = client.post(reverse(name), {"anything": "1"})
+    assert response.status_code in (403, 405), response.status_code

@@ -117,3 +117,25 @@ def test_an_empty_file_is_an_error(db, tmp_path):
     path.write_text("inn;name;limit\n", encoding="utf-8")
     with pytest.raises(CommandError, match="нет строк"):
         run(path)
+
+
+def test_a_huge_line_is_refused_without_reading_on(db, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("inn;name;limit\n4205000016;" + "Я" * 50_000 + ";1\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="строка длиннее"):
+        run(path)
+    assert not Customer.objects.exists()
+
+
+def test_a_1_gb_file_is_refused_quickly_and_nothing_is_written(db, tmp_path):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as handle:  # sparse: a gigabyte that takes no disk
+        handle.truncate(1024**3)
+    with pytest.raises(CommandError, match="строка заголовка длиннее|нет обязательного"):
+        run(path)
+    xlsx = tmp_path / "huge.xlsx"
+    with open(xlsx, "wb") as handle:
+        handle.truncate(1024**3)
+    with pytest.raises(CommandError, match="XLSX не читается"):
+        run(xlsx)
+    assert not Customer.objects.exists()
