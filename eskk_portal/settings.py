@@ -116,7 +116,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also recognises an unconfirmed account (see accounts/backends.py).
+    "accounts.backends.PortalBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -247,6 +248,14 @@ SUPPLIER = {
     "phone": "8 800 3012 555",
 }
 CONTACT_PHONE = "8 800 3012 555"
+
+# --- accounts (issue 3) ---------------------------------------------------
+# The lockout page says when the pair may try again; a failure during the
+# lockout does not push that time further.
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The login form asks for the CAPTCHA after this many failures of contract + IP.
+LOGIN_CAPTCHA_AFTER_FAILURES = 3
 
 # --- payments (issue 6) ----------------------------------------------------
 
