@@ -26,7 +26,8 @@ class BranchChoiceField(forms.ModelChoiceField):
 class PortalCaptchaInput(CaptchaTextInput):
     """The simple-captcha widget with a Russian alternative text for the picture."""
 
-    template_name = "accounts/fragment_captcha.html"
+    # In the app folder: the form renderer reads widget templates from apps only.
+    template_name = "accounts/widgets/captcha.html"
 
 
 def captcha_field() -> CaptchaField:

@@ -25,6 +25,11 @@ from core.access import contract_required
 BACKEND = "accounts.backends.PortalBackend"
 
 
+def _posted(request: HttpRequest):
+    """Form data for a POST, even an empty one (which must still say what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _safe_next(request: HttpRequest) -> str | None:
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(
@@ -65,7 +70,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @never_cache
 def register_legal(request: HttpRequest) -> HttpResponse:
     """«Регистрация личного кабинета «Юридического лица»»: the form of the seed."""
-    form = RegistrationForm(request.POST or None)
+    form = RegistrationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -112,7 +117,7 @@ def _link_failed(request: HttpRequest, reason: str) -> HttpResponse:
 @never_cache
 def resend(request: HttpRequest) -> HttpResponse:
     """«Отправить письмо повторно»: the same answer whether or not such a registration waits."""
-    form = ContractLookupForm(request.POST or None)
+    form = ContractLookupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.resend_confirmation(
@@ -129,7 +134,7 @@ def resend_done(request: HttpRequest) -> HttpResponse:
 @never_cache
 def password_reset(request: HttpRequest) -> HttpResponse:
     """«Забыли пароль?»: the same answer whether or not the contract has an account."""
-    form = ContractLookupForm(request.POST or None)
+    form = ContractLookupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.send_password_reset(
@@ -170,7 +175,7 @@ def settings_index(request: HttpRequest) -> HttpResponse:
 @contract_required
 def password_change(request: HttpRequest) -> HttpResponse:
     """Change password; every other session of the user ends (its auth hash no longer matches)."""
-    form = PortalPasswordChangeForm(request.user, request.POST or None)
+    form = PortalPasswordChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, form.user)
@@ -185,7 +190,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @contract_required
 def email_change(request: HttpRequest) -> HttpResponse:
     """Change e-mail: the new address becomes the account's only after its link is opened."""
-    form = EmailChangeForm(request.user, request.POST or None)
+    form = EmailChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
         services.request_email_change(request.user, new_email, request.build_absolute_uri)
