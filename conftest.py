@@ -41,18 +41,22 @@ def _isolated_media(settings, tmp_path):
     }
 
 
-@pytest.fixture
-def kemerovo(db):
+def _branch(code: str, name: str):
+    # get_or_create: a browser test (transactional) flushes the migration's
+    # reference rows, and the browser tests after it still need the cities.
     from billing.models import Branch
 
-    return Branch.objects.get(code="kemerovo")
+    return Branch.objects.get_or_create(code=code, defaults={"name": name})[0]
+
+
+@pytest.fixture
+def kemerovo(db):
+    return _branch("kemerovo", "Кемерово")
 
 
 @pytest.fixture
 def berezovsky(db):
-    from billing.models import Branch
-
-    return Branch.objects.get(code="berezovsky")
+    return _branch("berezovsky", "Березовский")
 
 
 def make_contract(branch, number, *, inn="4205000016", kpp="420501001", name=None, **fields):
