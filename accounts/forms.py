@@ -108,11 +108,15 @@ class LoginForm(forms.Form):
             self.fields["captcha"] = captcha_field()
 
     def _posted_username(self) -> str | None:
-        branch = Branch.objects.filter(pk=self.data.get("branch") or None).first()
+        """The login from the raw POST, before validation: anything odd gives None."""
         number = (self.data.get("contract_number") or "").strip()
-        if branch is None or not number:
+        if not number or len(number) > 32 or "\x00" in number:
             return None
-        return login_name(branch, number)
+        try:
+            branch = Branch.objects.filter(pk=int(self.data.get("branch") or "")).first()
+        except ValueError:
+            return None
+        return login_name(branch, number) if branch else None
 
     @property
     def username(self) -> str:

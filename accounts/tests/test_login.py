@@ -111,3 +111,18 @@ def test_a_stored_password_is_an_argon2_hash(alice):
 def test_login_marks_the_start_of_the_session(client, alice, kemerovo):
     post_login(client, kemerovo, "1001", ALICE_PASSWORD)
     assert abs(client.session["started"] - time.time()) < 5
+
+
+def test_odd_posted_values_are_form_errors_not_crashes(client, alice, kemerovo):
+    for branch, number in (
+        ("abc", "1001"),
+        ("", "1001"),
+        (kemerovo.pk, "10\x0001"),
+        (kemerovo.pk, "9" * 40),
+    ):
+        response = client.post(
+            reverse("accounts:login"),
+            {"branch": branch, "contract_number": number, "password": "x"},
+        )
+        assert response.status_code == 200
+        assert response.context["form"].errors
