@@ -271,9 +271,9 @@ class RegistrationForm(forms.Form):
             self.add_error("password1", error)
 
 
-def already_registered_error(user: User) -> forms.ValidationError:
+def already_registered_error(user: User | None) -> forms.ValidationError:
     """The contract has a portal user: where to go instead of registering again."""
-    if user.awaits_confirmation:
+    if user is not None and user.awaits_confirmation:
         return forms.ValidationError(
             format_html(
                 "По этому договору регистрация уже выполнена и ждет подтверждения по e-mail. "

@@ -4,7 +4,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.models import User
-from accounts.tests.helpers import NEW_PASSWORD, post_registration, registration_data
+from accounts.tests.helpers import NEW_PASSWORD, post_registration
 from conftest import make_contract, make_user
 
 
@@ -266,11 +266,3 @@ def test_mail_goes_out_only_after_the_transaction_commits(
     assert mail.outbox == [] and len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 1
-
-
-def test_registration_data_helper_is_complete(kemerovo):
-    """Guards the helper the other tests rely on: every form field is posted."""
-    from accounts.forms import RegistrationForm
-
-    posted = registration_data(kemerovo)
-    assert {name for name in RegistrationForm.base_fields if name != "captcha"} <= set(posted)
