@@ -1,5 +1,7 @@
 """Demo portal users (one per demo contract) and a staff superuser."""
 
+from django.utils import timezone
+
 from accounts.models import User, login_name
 
 # Demo-only credentials, printed by seed_demo and listed in the README.
@@ -25,6 +27,7 @@ def seed(ctx: dict, stdout) -> None:
                 "contract": contract,
                 "email": email,
                 "organisation_name": contract.customer.name,
+                "email_confirmed_at": timezone.now(),
             },
         )
         if created:

@@ -1,8 +1,21 @@
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
-from django.contrib.auth import authenticate
+from django.conf import settings
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
+from django.core.validators import MaxLengthValidator
+from django.urls import reverse
+from django.utils.html import format_html
 
-from accounts.models import login_name
-from billing.models import Branch
+from accounts import throttle
+from accounts.models import User, login_name
+from billing.models import Branch, Contract
+from billing.validators import validate_inn
+
+# Messages shown to a person, not secrets.
+PASSWORD_HELP = "Пароль должен быть не менее 6 символов длиной."  # noqa: S105
+PASSWORD_MISMATCH = "Пароли не совпадают."  # noqa: S105
+WRONG_CURRENT_PASSWORD = "Текущий пароль введен неверно."  # noqa: S105
 
 
 class BranchChoiceField(forms.ModelChoiceField):
@@ -10,37 +23,100 @@ class BranchChoiceField(forms.ModelChoiceField):
         return obj.login_label
 
 
-class LoginForm(forms.Form):
-    """«Вход в личный кабинет»: city, contract number and password."""
+class PortalCaptchaInput(CaptchaTextInput):
+    """The simple-captcha widget with a Russian alternative text for the picture."""
 
-    branch = BranchChoiceField(
-        label="Город",
+    # In the app folder: the form renderer reads widget templates from apps only.
+    template_name = "accounts/widgets/captcha.html"
+
+
+def captcha_field() -> CaptchaField:
+    return CaptchaField(
+        label="Введите слово на картинке",
+        widget=PortalCaptchaInput,
+        error_messages={
+            "required": "Введите слово на картинке.",
+            "incomplete": "Введите слово на картинке.",
+            "invalid": "Слово с картинки введено неверно. Введите слово с новой картинки.",
+        },
+    )
+
+
+def branch_field(label: str = "Город", *, long_labels: bool = True) -> forms.ModelChoiceField:
+    field_class = BranchChoiceField if long_labels else forms.ModelChoiceField
+    return field_class(
+        label=label,
         queryset=Branch.objects.order_by("name"),
         widget=forms.RadioSelect,
         empty_label=None,
-        error_messages={"required": "Выберите город."},
+        error_messages={"required": "Выберите город.", "invalid_choice": "Выберите город."},
     )
-    contract_number = forms.CharField(
-        label="Логин (номер договора)",
+
+
+def contract_number_field(label: str = "Номер договора") -> forms.CharField:
+    return forms.CharField(
+        label=label,
         max_length=32,
-        error_messages={"required": "Введите номер договора."},
+        error_messages={
+            "required": "Введите номер договора.",
+            "max_length": "Номер договора не длиннее 32 символов.",
+        },
     )
-    password = forms.CharField(
-        label="Пароль",
+
+
+def password_field(
+    label: str, *, autocomplete: str, required: str = "Введите пароль.", help_text: str = ""
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
         strip=False,
         max_length=128,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Введите пароль."},
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        error_messages={
+            "required": required,
+            "max_length": "Пароль не длиннее 128 символов.",
+        },
     )
+
+
+class LoginForm(forms.Form):
+    """«Вход в личный кабинет»: city, contract number and password (and a CAPTCHA after failures)."""
+
+    branch = branch_field()
+    contract_number = contract_number_field("Логин (номер договора)")
+    password = password_field("Пароль", autocomplete="current-password")
 
     error_messages = {
         "invalid_login": "Неверный номер договора или пароль.",
+        "disabled": "Учетная запись отключена. Обратитесь в контактный центр: {phone}.",
     }
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user_cache = None
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            username = self._posted_username()
+            if username and throttle.captcha_needed(request, username):
+                self.add_captcha()
+        elif request is not None and throttle.captcha_needed(request):
+            self.add_captcha()
+
+    def add_captcha(self) -> None:
+        if "captcha" not in self.fields:
+            self.fields["captcha"] = captcha_field()
+
+    def _posted_username(self) -> str | None:
+        """The login from the raw POST, before validation: anything odd gives None."""
+        number = (self.data.get("contract_number") or "").strip()
+        if not number or len(number) > 32 or "\x00" in number:
+            return None
+        try:
+            branch = Branch.objects.filter(pk=int(self.data.get("branch") or "")).first()
+        except ValueError:
+            return None
+        return login_name(branch, number) if branch else None
 
     @property
     def username(self) -> str:
@@ -52,12 +128,241 @@ class LoginForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
+        # authenticate() gets the composed login, so django-axes counts
+        # failures per city + contract (and IP), not per bare number.
         self.user_cache = authenticate(
             self.request, username=self.username, password=data["password"]
         )
         if self.user_cache is None:
+            # This failure (already counted by django-axes) may be the one
+            # after which the form asks for a CAPTCHA.
+            if throttle.captcha_needed(self.request, self.username):
+                self.add_captcha()
             raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        if self.user_cache.awaits_confirmation:
+            raise forms.ValidationError(
+                format_html(
+                    "Регистрация не подтверждена: перейдите по ссылке из письма, отправленного "
+                    'на e-mail, указанный при регистрации. <a href="{}">Отправить письмо '
+                    "повторно</a>",
+                    reverse("accounts:resend"),
+                ),
+                code="unconfirmed",
+            )
+        if not self.user_cache.is_active:
+            raise forms.ValidationError(
+                self.error_messages["disabled"].format(phone=settings.CONTACT_PHONE),
+                code="disabled",
+            )
         return data
 
     def get_user(self):
         return self.user_cache
+
+
+class RegistrationForm(forms.Form):
+    """«Регистрация личного кабинета «Юридического лица»», field for field as in the seed."""
+
+    contract_number = contract_number_field()
+    inn = forms.CharField(
+        label="ИНН",
+        max_length=12,
+        error_messages={
+            "required": "Введите ИНН.",
+            "max_length": "ИНН должен содержать 10 цифр (организация) или 12 цифр "
+            "(ИП, физическое лицо).",
+        },
+    )
+    organisation_name = forms.CharField(
+        label="Наименование организации",
+        max_length=255,
+        error_messages={
+            "required": "Введите наименование организации.",
+            "max_length": "Наименование не длиннее 255 символов.",
+        },
+    )
+    password1 = password_field("Пароль", autocomplete="new-password", help_text=PASSWORD_HELP)
+    password2 = password_field(
+        "Подтверждение пароля", autocomplete="new-password", required="Повторите пароль."
+    )
+    email = forms.EmailField(
+        label="E-Mail",
+        max_length=254,
+        error_messages={
+            "required": "Введите адрес электронной почты.",
+            "invalid": "Введите правильный адрес электронной почты, например mail@mail.ru.",
+        },
+    )
+    branch = branch_field(long_labels=False)
+    captcha = captcha_field()
+    agreement = forms.BooleanField(
+        label="Я принимаю правила Пользовательского соглашения",
+        error_messages={
+            "required": "Регистрация возможна только при согласии с правилами "
+            "Пользовательского соглашения."
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract: Contract | None = None
+
+    def clean_inn(self) -> str:
+        inn = "".join(self.cleaned_data["inn"].split())
+        validate_inn(inn)
+        return inn
+
+    def clean(self):
+        data = super().clean()
+        # Without the CAPTCHA solved, say nothing about contracts: no free enumeration.
+        if "captcha" not in self.errors:
+            self._check_contract(data)
+        self._check_passwords(data)
+        return data
+
+    def _check_contract(self, data: dict) -> None:
+        branch, number = data.get("branch"), (data.get("contract_number") or "").strip()
+        if not branch or not number:
+            return
+        contract = (
+            Contract.objects.select_related("customer", "branch")
+            .filter(branch=branch, number=number)
+            .first()
+        )
+        if contract is None:
+            self.add_error(
+                "contract_number",
+                forms.ValidationError(
+                    f"Договор № {number} в г. {branch.name} не найден. Проверьте номер "
+                    "договора и выбранный город.",
+                    code="unknown_contract",
+                ),
+            )
+            return
+        existing = User.objects.filter(contract=contract).first()
+        if existing is not None:
+            self.add_error("contract_number", already_registered_error(existing))
+            return
+        if "inn" in data and data["inn"] != contract.customer.inn:
+            self.add_error(
+                "inn",
+                forms.ValidationError(
+                    "ИНН не совпадает с ИНН потребителя по этому договору.", code="inn_mismatch"
+                ),
+            )
+            return
+        self.contract = contract
+
+    def _check_passwords(self, data: dict) -> None:
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", forms.ValidationError(PASSWORD_MISMATCH, code="mismatch"))
+        if not password1:
+            return
+        branch, number = data.get("branch"), (data.get("contract_number") or "").strip()
+        probe = User(
+            username=login_name(branch, number) if branch and number else "",
+            email=data.get("email", ""),
+            organisation_name=data.get("organisation_name", ""),
+        )
+        try:
+            password_validation.validate_password(password1, probe)
+        except forms.ValidationError as error:
+            self.add_error("password1", error)
+
+
+def already_registered_error(user: User | None) -> forms.ValidationError:
+    """The contract has a portal user: where to go instead of registering again."""
+    if user is not None and user.awaits_confirmation:
+        return forms.ValidationError(
+            format_html(
+                "По этому договору регистрация уже выполнена и ждет подтверждения по e-mail. "
+                'Перейдите по ссылке из письма или <a href="{}">отправьте письмо повторно</a>.',
+                reverse("accounts:resend"),
+            ),
+            code="already_registered",
+        )
+    return forms.ValidationError(
+        format_html(
+            'По этому договору личный кабинет уже зарегистрирован. Воспользуйтесь «<a href="{}">'
+            'Вход</a>»; если пароль утерян — <a href="{}">восстановите пароль</a>.',
+            reverse("accounts:login"),
+            reverse("accounts:password_reset"),
+        ),
+        code="already_registered",
+    )
+
+
+class ContractLookupForm(forms.Form):
+    """City + contract number (+ CAPTCHA): for «Забыли пароль?» and «Отправить письмо повторно»."""
+
+    branch = branch_field()
+    contract_number = contract_number_field("Логин (номер договора)")
+    captcha = captcha_field()
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label="Новый E-Mail",
+        max_length=254,
+        error_messages={
+            "required": "Введите новый адрес электронной почты.",
+            "invalid": "Введите правильный адрес электронной почты, например mail@mail.ru.",
+        },
+    )
+    password = password_field(
+        "Текущий пароль", autocomplete="current-password", required="Введите текущий пароль."
+    )
+
+    def __init__(self, user: User, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_new_email(self) -> str:
+        email = self.cleaned_data["new_email"].strip()
+        if email.lower() == (self.user.email or "").lower():
+            raise forms.ValidationError("Это уже адрес вашей учетной записи.", code="same")
+        return email
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(WRONG_CURRENT_PASSWORD, code="wrong_password")
+        return password
+
+
+class _NewPasswordMixin:
+    """Russian labels for Django's new-password fields; validator errors next to the new password."""
+
+    def _russian_fields(self) -> None:
+        new1, new2 = self.fields["new_password1"], self.fields["new_password2"]
+        new1.label, new1.help_text = "Новый пароль", PASSWORD_HELP
+        new1.validators.append(MaxLengthValidator(128, "Пароль не длиннее 128 символов."))
+        new1.error_messages["required"] = "Введите новый пароль."
+        new2.label, new2.help_text = "Подтверждение нового пароля", ""
+        new2.error_messages["required"] = "Повторите новый пароль."
+        self.error_messages = {**self.error_messages, "password_mismatch": PASSWORD_MISMATCH}
+
+    def clean(self):
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return forms.Form.clean(self)
+
+
+class PortalPasswordChangeForm(_NewPasswordMixin, PasswordChangeForm):
+    """«Изменить пароль»: current password, new one, confirmation."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._russian_fields()
+        self.fields["old_password"].label = "Текущий пароль"
+        self.fields["old_password"].error_messages["required"] = "Введите текущий пароль."
+        self.error_messages["password_incorrect"] = WRONG_CURRENT_PASSWORD
+
+
+class PortalSetPasswordForm(_NewPasswordMixin, SetPasswordForm):
+    """The new password after a reset link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._russian_fields()

@@ -4,8 +4,16 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-_LAST_SEEN = "last_seen"
-_STARTED = "started"
+LAST_SEEN = "last_seen"
+STARTED = "started"
+
+
+def mark_session_start(sender, request: HttpRequest, user, **kwargs) -> None:
+    """`user_logged_in` receiver: the 12-hour limit counts from the login itself."""
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[STARTED] = now
+        request.session[LAST_SEEN] = now
 
 
 class SessionTimeoutMiddleware:
@@ -22,14 +30,14 @@ class SessionTimeoutMiddleware:
         if request.user.is_authenticated:
             now = int(time.time())
             session = request.session
-            last_seen = session.get(_LAST_SEEN, now)
-            started = session.setdefault(_STARTED, now)
+            last_seen = session.get(LAST_SEEN, now)
+            started = session.setdefault(STARTED, now)
             if (
                 now - last_seen > settings.SESSION_IDLE_TIMEOUT
                 or now - started > settings.SESSION_COOKIE_AGE
             ):
                 logout(request)
-            elif now - last_seen >= 60 or _LAST_SEEN not in session:
+            elif now - last_seen >= 60 or LAST_SEEN not in session:
                 # Written at most once a minute: not a database write per request.
-                session[_LAST_SEEN] = now
+                session[LAST_SEEN] = now
         return self.get_response(request)

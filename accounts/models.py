@@ -11,7 +11,13 @@ def login_name(branch: Branch, contract_number: str) -> str:
 
 class User(AbstractUser):
     """A portal user. A customer's user belongs to exactly one contract;
-    staff users have none and work in the admin."""
+    staff users have none and work in the admin.
+
+    A registration starts inactive with no `email_confirmed_at`; the link in
+    the confirmation e-mail activates it. An account staff switched off is
+    inactive *with* a confirmation date, so a new confirmation link cannot
+    switch it back on.
+    """
 
     contract = models.OneToOneField(
         Contract,
@@ -22,8 +28,19 @@ class User(AbstractUser):
         verbose_name="договор",
     )
     organisation_name = models.CharField("наименование организации", max_length=255, blank=True)
+    email_confirmed_at = models.DateTimeField("e-mail подтвержден", null=True, blank=True)
+    pending_email = models.EmailField(
+        "новый e-mail (ждет подтверждения)",
+        blank=True,
+        help_text="становится основным, когда владелец перейдет по ссылке из письма",
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = "пользователь"
         verbose_name_plural = "пользователи"
         swappable = "AUTH_USER_MODEL"
+
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Registered, but the link from the confirmation e-mail was not opened yet."""
+        return not self.is_active and self.email_confirmed_at is None

@@ -1,12 +1,34 @@
-from django.contrib.auth import login, logout
+from django.contrib import messages
+from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.forms import LoginForm
+from accounts import services, tokens
+from accounts.forms import (
+    ContractLookupForm,
+    EmailChangeForm,
+    LoginForm,
+    PortalPasswordChangeForm,
+    PortalSetPasswordForm,
+    RegistrationForm,
+    already_registered_error,
+)
+from core.access import contract_required
+from core.audit import record
+
+BACKEND = "accounts.backends.PortalBackend"
+
+
+def _posted(request: HttpRequest):
+    """Form data for a POST, even an empty one (which must still say what is missing)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _safe_next(request: HttpRequest) -> str | None:
@@ -18,6 +40,7 @@ def _safe_next(request: HttpRequest) -> str | None:
     return None
 
 
+@sensitive_post_parameters("password")
 @never_cache
 @csrf_protect
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -40,5 +63,169 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 def register(request: HttpRequest) -> HttpResponse:
-    """«Регистрация в Личный кабинет»."""
+    """«Регистрация в Личный кабинет»: who registers («Организация, ИП, ФЛ»)."""
     return render(request, "accounts/register.html")
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def register_legal(request: HttpRequest) -> HttpResponse:
+    """«Регистрация личного кабинета «Юридического лица»»: the form of the seed."""
+    form = RegistrationForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.register(
+                contract=form.contract,
+                email=data["email"],
+                organisation_name=data["organisation_name"],
+                password=data["password1"],
+                absolute_url=request.build_absolute_uri,
+            )
+        except services.AlreadyRegistered:
+            # Another registration of the same contract won the race.
+            user = services.find_user(data["branch"], data["contract_number"])
+            form.add_error("contract_number", already_registered_error(user))
+        else:
+            return redirect("accounts:register_done")
+    return render(request, "accounts/register_form.html", {"form": form})
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html")
+
+
+@never_cache
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the confirmation e-mail: activates the account and logs in."""
+    try:
+        user = services.confirm_registration(token)
+    except tokens.LinkExpired:
+        return _link_failed(request, "expired")
+    except tokens.LinkUsed:
+        return _link_failed(request, "used")
+    except tokens.LinkInvalid:
+        return _link_failed(request, "invalid")
+    login(request, user, backend=BACKEND)
+    messages.success(request, "Регистрация подтверждена. Добро пожаловать в личный кабинет!")
+    return redirect("billing:account")
+
+
+def _link_failed(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "accounts/confirm_failed.html", {"reason": reason}, status=400)
+
+
+@never_cache
+def resend(request: HttpRequest) -> HttpResponse:
+    """«Отправить письмо повторно»: the same answer whether or not such a registration waits."""
+    form = ContractLookupForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.resend_confirmation(
+            data["branch"], data["contract_number"], request.build_absolute_uri
+        )
+        return redirect("accounts:resend_done")
+    return render(request, "accounts/resend.html", {"form": form})
+
+
+def resend_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/resend_done.html")
+
+
+@never_cache
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """«Забыли пароль?»: the same answer whether or not the contract has an account."""
+    form = ContractLookupForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.send_password_reset(
+            data["branch"], data["contract_number"], request.build_absolute_uri
+        )
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_done.html")
+
+
+class PasswordResetConfirm(PasswordResetConfirmView):
+    """The link from the reset e-mail: a new password, then «Вход»."""
+
+    form_class = PortalSetPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_was_reset(form.user)
+        return response
+
+
+def password_reset_complete(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_complete.html")
+
+
+@contract_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    """«Настройки»: a list of sections (password, e-mail)."""
+    return render(request, "accounts/settings.html", {"title": "Настройки"})
+
+
+@sensitive_post_parameters("old_password", "new_password1", "new_password2")
+@contract_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Change password; every other session of the user ends (its auth hash no longer matches)."""
+    form = PortalPasswordChangeForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        record("password.changed", request=request)
+        messages.success(request, "Пароль изменен. На других устройствах нужно войти заново.")
+        return redirect("accounts:settings")
+    return render(
+        request, "accounts/password_change.html", {"form": form, "title": "Изменить пароль"}
+    )
+
+
+@sensitive_post_parameters("password")
+@contract_required
+def email_change(request: HttpRequest) -> HttpResponse:
+    """Change e-mail: the new address becomes the account's only after its link is opened."""
+    form = EmailChangeForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["new_email"]
+        services.request_email_change(request.user, new_email, request.build_absolute_uri)
+        record("email.change_requested", request=request, new_email=new_email)
+        messages.success(
+            request,
+            f"На адрес {new_email} отправлено письмо со ссылкой. Адрес станет основным, "
+            "когда вы перейдете по ней.",
+        )
+        return redirect("accounts:settings")
+    return render(request, "accounts/email_change.html", {"form": form, "title": "Изменить e-mail"})
+
+
+@never_cache
+@contract_required
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        new_email = services.confirm_email_change(token, request.user)
+    except tokens.LinkExpired:
+        return _email_link_failed(request, "expired")
+    except tokens.LinkUsed:
+        return _email_link_failed(request, "used")
+    except tokens.LinkInvalid:
+        return _email_link_failed(request, "invalid")
+    record("email.changed", request=request, new_email=new_email)
+    messages.success(request, f"Адрес {new_email} подтвержден и теперь используется для писем.")
+    return redirect("accounts:settings")
+
+
+def _email_link_failed(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(
+        request,
+        "accounts/email_confirm_failed.html",
+        {"reason": reason, "title": "Изменить e-mail"},
+        status=400,
+    )

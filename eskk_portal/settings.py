@@ -115,7 +115,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend that also recognises an unconfirmed account (see accounts/backends.py).
+    "accounts.backends.PortalBackend",
 ]
 
 PASSWORD_HASHERS = [
@@ -191,7 +192,6 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 CAPTCHA_FONT_SIZE = 32
@@ -250,6 +250,14 @@ CONTACT_PHONE = "8 800 3012 555"
 # --- meters (issue 5) ------------------------------------------------------
 # The table of all meters posts a field per meter and zone: hundreds of meters.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+
+# --- accounts (issue 3) ---------------------------------------------------
+# The lockout page says when the pair may try again; a failure during the
+# lockout does not push that time further.
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The login form asks for the CAPTCHA after this many failures of contract + IP.
+LOGIN_CAPTCHA_AFTER_FAILURES = 3
 
 # --- payments (issue 6) ----------------------------------------------------
 

@@ -54,6 +54,11 @@ def meters_upload(user):
 # (label, builder(user) -> (url showing the form, url it posts to), behind the login, method)
 FORMS = [
     ("login", at("accounts:login"), False, "post"),
+    ("registration", at("accounts:register_legal"), False, "post"),
+    ("resend confirmation", at("accounts:resend"), False, "post"),
+    ("password reset", at("accounts:password_reset"), False, "post"),
+    ("password change", at("accounts:password_change"), True, "post"),
+    ("e-mail change", at("accounts:email_change"), True, "post"),
     ("account history", at("billing:history"), True, "get"),
     ("penalties", at("billing:penalties"), True, "get"),
     ("document list", at("documents:invoices"), True, "get"),

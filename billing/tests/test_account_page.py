@@ -79,8 +79,8 @@ def test_the_number_of_queries_does_not_grow_with_the_ledger(
         add(alice_contract, "accrual", dt.date(2025, 1, 1) + dt.timedelta(days=day), debit="1",
             doc_number=f"Р-{day}", period=dt.date(2025, 1, 1))  # fmt: skip
     # session, user, contract (access check), summary, contract with customer and branch,
-    # recent operations; then the idle-timeout middleware saves the session (3)
-    with django_assert_num_queries(9):
+    # recent operations
+    with django_assert_num_queries(6):
         assert alice_client.get(URL).status_code == 200
 
 

@@ -2,15 +2,17 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
+from accounts.tests.helpers import CAPTCHA_OK
 from billing.models import Contract
 from conftest import ALICE_PASSWORD
 from core.models import AuditEvent
 
 
 def login(client, branch, number, password):
+    # The CAPTCHA asked for after three failures is answered (test mode).
     return client.post(
         reverse("accounts:login"),
-        {"branch": branch.pk, "contract_number": number, "password": password},
+        {"branch": branch.pk, "contract_number": number, "password": password, **CAPTCHA_OK},
         REMOTE_ADDR="10.1.2.3",
     )
 

@@ -1,0 +1,18 @@
+from django.contrib.auth.backends import ModelBackend
+
+
+class PortalBackend(ModelBackend):
+    """ModelBackend that also recognises an inactive account's right password.
+
+    The login form can then tell an unconfirmed registration to confirm its
+    e-mail instead of calling a right password wrong (and django-axes does not
+    count it as a failure). Sessions still need an active user: `get_user`
+    refuses inactive ones, so switching an account off ends its sessions.
+    """
+
+    def user_can_authenticate(self, user) -> bool:
+        return True
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None

@@ -1,0 +1,268 @@
+import pytest
+from django.contrib.auth.hashers import identify_hasher
+from django.core import mail
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tests.helpers import NEW_PASSWORD, post_registration
+from conftest import make_contract, make_user
+
+
+@pytest.fixture
+def gamma_contract(kemerovo):
+    return make_contract(kemerovo, "3003", inn="4205000016", name="ООО «Гамма»")
+
+
+def errors_of(response, field):
+    return response.context["form"].errors.get(field, [])
+
+
+def test_home_page_leads_to_the_choice_and_the_choice_to_the_form(client, db):
+    home = client.get("/").content.decode()
+    assert reverse("accounts:register") in home
+    choice = client.get(reverse("accounts:register")).content.decode()
+    assert "Организация, ИП, ФЛ" in choice
+    assert reverse("accounts:register_legal") in choice
+    assert ">Регистрация</button>" in choice
+
+
+def test_the_form_has_the_seed_labels_required_marks_and_agreement_link(client, db):
+    text = client.get(reverse("accounts:register_legal")).content.decode()
+    for label in (
+        "Номер договора",
+        "ИНН",
+        "Наименование организации",
+        "Пароль",
+        "Подтверждение пароля",
+        "E-Mail",
+        "Город",
+        "Кемерово",
+        "Березовский",
+        "Введите слово на картинке",
+        "Я принимаю правила",
+        "Пользовательского соглашения",
+        "Пароль должен быть не менее 6 символов длиной.",
+        "На указанный в форме e-mail придет запрос на подтверждение регистрации.",
+        ">Регистрация</button>",
+    ):
+        assert label in text, label
+    assert text.count('<span class="required" aria-hidden="true">*</span>') == 9
+    assert f'href="{reverse("agreement")}"' in text
+    assert 'src="/captcha/image/' in text
+
+
+def test_it_registers_an_inactive_account_and_mails_the_confirmation(
+    client, kemerovo, gamma_contract
+):
+    response = post_registration(client, kemerovo)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:register_done")
+    done = client.get(response["Location"]).content.decode()
+    assert "На указанный e-mail придет запрос на подтверждение регистрации" in done
+
+    user = User.objects.get(contract=gamma_contract)
+    assert user.username == "kemerovo/3003"
+    assert not user.is_active and user.email_confirmed_at is None
+    assert user.email == "gamma@example.ru" and user.organisation_name == "ООО «Гамма»"
+    assert identify_hasher(user.password).algorithm == "argon2"
+    assert user.check_password(NEW_PASSWORD)
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["gamma@example.ru"]
+    assert "3003" in message.subject
+    assert "/accounts/register/confirm/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html" and "Подтвердить регистрацию" in html
+    assert "_auth_user_id" not in client.session
+
+
+def test_unknown_contract_in_that_city_is_refused_next_to_the_number(
+    client, berezovsky, gamma_contract
+):
+    response = post_registration(client, berezovsky)
+    assert response.status_code == 200
+    assert errors_of(response, "contract_number") == [
+        "Договор № 3003 в г. Березовский не найден. Проверьте номер договора и выбранный город."
+    ]
+    text = response.content.decode()
+    assert 'value="3003"' in text and 'value="gamma@example.ru"' in text
+    assert "ООО «Гамма»" in text
+    assert not User.objects.filter(username__endswith="/3003").exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    ("inn", "message"),
+    [
+        (
+            "42050000",
+            "ИНН должен содержать 10 цифр (организация) или 12 цифр (ИП, физическое лицо).",
+        ),
+        ("42050000AB", "ИНН должен состоять только из цифр."),
+        ("4205000017", "ИНН указан неверно: не сходится контрольное число."),
+        ("4205000023", "ИНН не совпадает с ИНН потребителя по этому договору."),
+    ],
+)
+def test_inn_must_be_valid_and_the_contracts_customers(
+    client, kemerovo, gamma_contract, inn, message
+):
+    response = post_registration(client, kemerovo, inn=inn)
+    assert errors_of(response, "inn") == [message]
+    assert not User.objects.filter(contract=gamma_contract).exists()
+
+
+def test_a_contract_with_a_portal_user_cannot_be_registered_again(client, kemerovo, alice):
+    response = post_registration(client, kemerovo, "1001", inn="4205000016")
+    (error,) = errors_of(response, "contract_number")
+    assert "уже зарегистрирован" in error
+    text = response.content.decode()
+    assert f'<a href="{reverse("accounts:login")}">Вход</a>' in text
+    assert f'<a href="{reverse("accounts:password_reset")}">восстановите пароль</a>' in text
+    assert User.objects.filter(contract=alice.contract).count() == 1
+
+
+def test_a_contract_waiting_for_confirmation_points_to_the_resend_page(
+    client, kemerovo, gamma_contract
+):
+    post_registration(client, kemerovo)
+    response = post_registration(client, kemerovo, email="other@example.ru")
+    (error,) = errors_of(response, "contract_number")
+    assert "ждет подтверждения" in error
+    assert f'href="{reverse("accounts:resend")}"' in response.content.decode()
+
+
+def test_a_lost_race_for_the_same_contract_is_an_error_not_a_crash(
+    client, kemerovo, gamma_contract, monkeypatch
+):
+    """The form saw no user, but another request registered the contract before the save."""
+    from accounts.forms import RegistrationForm
+
+    original = RegistrationForm._check_contract
+
+    def check_then_lose_the_race(self, data):
+        original(self, data)
+        make_user(gamma_contract, "Someone-Else-2026", email="first@example.ru")
+
+    monkeypatch.setattr(RegistrationForm, "_check_contract", check_then_lose_the_race)
+    response = post_registration(client, kemerovo)
+    assert response.status_code == 200
+    assert "уже зарегистрирован" in errors_of(response, "contract_number")[0]
+    assert User.objects.get(contract=gamma_contract).email == "first@example.ru"
+
+
+@pytest.mark.parametrize(
+    ("password", "fragment"),
+    [
+        ("Ab1!x", "слишком короткий"),
+        ("qwerty123", "слишком широко распространён"),
+        ("74920386125", "состоит только из цифр"),
+        ("gamma@example.ru", "слишком похож"),
+        ("kemerovo3003", "слишком похож"),
+    ],
+)
+def test_weak_passwords_are_refused_next_to_the_password(
+    client, kemerovo, gamma_contract, password, fragment
+):
+    response = post_registration(client, kemerovo, password1=password, password2=password)
+    assert any(fragment in error for error in errors_of(response, "password1")), errors_of(
+        response, "password1"
+    )
+    assert not User.objects.filter(contract=gamma_contract).exists()
+
+
+def test_a_password_of_64_characters_is_accepted(client, kemerovo, gamma_contract):
+    password = "Dlinnyj-Parol-" + "x7Q" * 16 + "-Konec-2026"
+    assert len(password) >= 64
+    response = post_registration(client, kemerovo, password1=password, password2=password)
+    assert response.status_code == 302
+    assert User.objects.get(contract=gamma_contract).check_password(password)
+
+
+def test_the_two_passwords_must_match(client, kemerovo, gamma_contract):
+    response = post_registration(client, kemerovo, password2=NEW_PASSWORD + "!")
+    assert errors_of(response, "password2") == ["Пароли не совпадают."]
+    assert 'value="' + NEW_PASSWORD not in response.content.decode()
+
+
+def test_the_email_must_be_valid(client, kemerovo, gamma_contract):
+    response = post_registration(client, kemerovo, email="gamma-at-example")
+    assert errors_of(response, "email") == [
+        "Введите правильный адрес электронной почты, например mail@mail.ru."
+    ]
+
+
+def test_a_wrong_captcha_is_refused_and_says_nothing_about_the_contract(
+    client, kemerovo, gamma_contract
+):
+    response = post_registration(client, kemerovo, "9999", captcha_1="wrong")
+    assert errors_of(response, "captcha") == [
+        "Слово с картинки введено неверно. Введите слово с новой картинки."
+    ]
+    assert errors_of(response, "contract_number") == []
+
+
+def test_the_real_captcha_answer_is_accepted(client, kemerovo, gamma_contract):
+    from captcha.models import CaptchaStore
+
+    key = CaptchaStore.generate_key()
+    answer = CaptchaStore.objects.get(hashkey=key).response
+    response = post_registration(client, kemerovo, captcha_0=key, captcha_1=answer)
+    assert response.status_code == 302
+
+
+def test_the_agreement_must_be_accepted(client, kemerovo, gamma_contract):
+    response = post_registration(client, kemerovo, agreement=None)
+    assert errors_of(response, "agreement") == [
+        "Регистрация возможна только при согласии с правилами Пользовательского соглашения."
+    ]
+
+
+def test_every_required_field_says_what_is_missing(client, db):
+    response = client.post(reverse("accounts:register_legal"), {})
+    errors = response.context["form"].errors
+    assert errors["contract_number"] == ["Введите номер договора."]
+    assert errors["inn"] == ["Введите ИНН."]
+    assert errors["organisation_name"] == ["Введите наименование организации."]
+    assert errors["password1"] == ["Введите пароль."]
+    assert errors["password2"] == ["Повторите пароль."]
+    assert errors["email"] == ["Введите адрес электронной почты."]
+    assert errors["branch"] == ["Выберите город."]
+    assert errors["captcha"] == ["Введите слово на картинке."]
+
+
+def test_the_same_email_and_name_may_serve_several_contracts(client, kemerovo, gamma_contract):
+    make_contract(kemerovo, "3004", inn="4205000016", name="ООО «Гамма»")
+    assert post_registration(client, kemerovo, "3003").status_code == 302
+    assert post_registration(client, kemerovo, "3004").status_code == 302
+    assert (
+        User.objects.filter(email="gamma@example.ru", organisation_name="ООО «Гамма»").count() == 2
+    )
+
+
+def test_registration_is_kept_when_the_mail_server_is_down(
+    client, kemerovo, gamma_contract, settings
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    response = post_registration(client, kemerovo)
+    assert response.status_code == 302
+    assert User.objects.filter(contract=gamma_contract, is_active=False).exists()
+
+
+def test_mail_goes_out_only_after_the_transaction_commits(
+    kemerovo, gamma_contract, django_capture_on_commit_callbacks
+):
+    from accounts import services
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.register(
+            contract=gamma_contract,
+            email="gamma@example.ru",
+            organisation_name="ООО «Гамма»",
+            password=NEW_PASSWORD,
+            absolute_url=lambda path: "http://testserver" + path,
+        )
+    assert mail.outbox == [] and len(callbacks) == 1
+    callbacks[0]()
+    assert len(mail.outbox) == 1
