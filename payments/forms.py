@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 from django import forms
@@ -8,10 +9,19 @@ from core.formatting import money
 from payments.services import MAX_AMOUNT, MIN_AMOUNT
 
 
+class AmountField(forms.DecimalField):
+    """Rubles as people type them: `1 500,00`, `1500.00`, `1500`."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
+        return super().to_python(value)
+
+
 class PayForm(forms.Form):
     """«Оплатить»: the amount and the consent to the payment terms."""
 
-    amount = forms.DecimalField(
+    amount = AmountField(
         label="Сумма оплаты, руб.",
         max_digits=12,
         decimal_places=2,

@@ -29,6 +29,7 @@ FORMS = [
     ("services:request_create", {"kind": "question"}, True, "post"),
     ("services:notifications", {}, True, "post"),
     ("calculator:index", {}, True, "post"),
+    ("payments:pay", {}, True, "post"),
 ]
 
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', re.I)

@@ -68,6 +68,12 @@ def _attachment(contract, user):
     return {"pk": request.pk, "attachment_pk": request.attachments.get().pk}
 
 
+def _card_payment(contract, user):
+    from payments.tests.factories import make_payment
+
+    return {"pk": make_payment(contract, user).pk}
+
+
 # URLs whose parameters name no customer's object: the same for everyone logged in.
 SHARED_PARAMS: dict[str, dict] = {
     "services:request_create": {"kind": "question"},
@@ -88,6 +94,8 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "documents:vat_invoices_pdf": _vat_invoice,
     "documents:corrections_detail": _correction,
     "documents:corrections_pdf": _correction,
+    "payments:result": _card_payment,
+    "payments:receipt": _card_payment,
 }
 
 
