@@ -259,6 +259,8 @@ PAYMENT_NOTIFICATION_URL = env.str(
 )
 PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
 # The mock gateway's own configuration, as the bank would hold it: terminal → secret.
+# How long the mock gateway's payment link lives (T-Bank's RedirectDueDate default: 24 h).
+GATEWAY_ORDER_LIFETIME = timedelta(minutes=env.int("GATEWAY_ORDER_LIFETIME_MINUTES", default=1440))
 GATEWAY_TERMINALS = {
     env.str("GATEWAY_TERMINAL_KEY", default=PAYMENT_TERMINAL_KEY): env.str(
         "GATEWAY_SECRET", default=PAYMENT_SECRET

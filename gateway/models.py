@@ -16,8 +16,9 @@ class Order(models.Model):
         CONFIRMED = "CONFIRMED", "подтвержден"
         REJECTED = "REJECTED", "отклонен"
         CANCELED = "CANCELED", "отменен"
+        DEADLINE_EXPIRED = "DEADLINE_EXPIRED", "истек срок оплаты"
 
-    FINAL = {Status.CONFIRMED, Status.REJECTED, Status.CANCELED}
+    FINAL = {Status.CONFIRMED, Status.REJECTED, Status.CANCELED, Status.DEADLINE_EXPIRED}
 
     terminal_key = models.CharField("терминал", max_length=64)
     order_id = models.CharField("номер заказа магазина", max_length=64)

@@ -81,11 +81,23 @@ def init(data: dict) -> Order:
 def get_state(data: dict) -> Order:
     check_request(data)
     try:
-        return Order.objects.get(
+        order = Order.objects.get(
             pk=int(str(data.get("PaymentId", ""))), terminal_key=data["TerminalKey"]
         )
     except (ValueError, Order.DoesNotExist):
         raise ApiError("7", "Платеж не найден") from None
+    return expire_if_abandoned(order)
+
+
+@transaction.atomic
+def expire_if_abandoned(order: Order) -> Order:
+    """An order not paid within the payment link's lifetime (RedirectDueDate) expires."""
+    deadline = timezone.now() - settings.GATEWAY_ORDER_LIFETIME
+    if order.status in (Order.Status.NEW, Order.Status.FORM_SHOWED) and order.created_at < deadline:
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status in (Order.Status.NEW, Order.Status.FORM_SHOWED):
+            _finish(order, Order.Status.DEADLINE_EXPIRED, "0", "Истек срок оплаты")
+    return order
 
 
 def state_fields(order: Order) -> dict:

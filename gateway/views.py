@@ -80,7 +80,7 @@ def _redirect_back(order: Order) -> HttpResponse:
 
 def pay(request: HttpRequest, payment_id: int) -> HttpResponse:
     """The payment page: card number, expiry, holder, CVV/CVC2."""
-    order = get_object_or_404(Order, pk=payment_id)
+    order = services.expire_if_abandoned(get_object_or_404(Order, pk=payment_id))
     if order.status in Order.FINAL:
         return _redirect_back(order)
     if order.status == Order.Status.THREE_DS_CHECKING:

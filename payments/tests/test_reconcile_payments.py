@@ -74,3 +74,19 @@ def test_an_unreachable_gateway_fails_the_run_and_changes_nothing(alice_client, 
     assert exit_.value.code == 1
     assert Payment.objects.get().status == "pending"
     assert "шлюз недоступен" in capsys.readouterr().err
+
+
+def test_an_abandoned_payment_becomes_canceled_once_its_link_expires(alice_client, settings):
+    from gateway.models import Order
+
+    payment = start(alice_client)
+    age(payment, minutes=60)
+    call_command("reconcile_payments")
+    assert Payment.objects.get(pk=payment.pk).status == "pending"  # the link still lives
+    Order.objects.update(
+        created_at=Order.objects.get().created_at - settings.GATEWAY_ORDER_LIFETIME
+    )
+    call_command("reconcile_payments")
+    assert Payment.objects.get(pk=payment.pk).status == "canceled"
+    assert Order.objects.get().status == "DEADLINE_EXPIRED"
+    assert not LedgerEntry.objects.exists()
