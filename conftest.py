@@ -179,3 +179,42 @@ def pytest_sessionstart(session):
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine:
         raise pytest.UsageError(f"CI=true but DATABASE_URL is not PostgreSQL ({engine})")
+
+
+# --- payments: the acquiring gateway in-process -------------------------------
+
+
+def in_process_transport():
+    """An httpx transport that hands requests to this project through Django's test
+    client, so the portal and the mock gateway talk HTTP without a server."""
+    import httpx
+    from django.test import Client
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        path = request.url.raw_path.decode()
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host",)}
+        response = Client().generic(
+            request.method,
+            path,
+            data=request.content,
+            content_type=request.headers.get("content-type", ""),
+            headers=headers,
+        )
+        return httpx.Response(
+            response.status_code, headers=dict(response.items()), content=response.content
+        )
+
+    return httpx.MockTransport(handle)
+
+
+@pytest.fixture(autouse=True)
+def _payment_gateway_in_process(request):
+    """No test reaches the network: the portal's gateway client and the gateway's
+    notification sender go to this project in-process (browser tests undo it)."""
+    from gateway import notifications
+    from payments import client
+
+    transport = in_process_transport()
+    client.TRANSPORT, notifications.TRANSPORT = transport, transport
+    yield
+    client.TRANSPORT, notifications.TRANSPORT = None, None

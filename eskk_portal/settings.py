@@ -260,6 +260,24 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 LOGIN_CAPTCHA_AFTER_FAILURES = 3
 
 # --- payments (issue 6) ----------------------------------------------------
+# The acquiring gateway, reached only over HTTP by payments/client.py; a real
+# bank's gateway replaces the mock by these settings alone.
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="http://127.0.0.1:8000/gateway/")
+PAYMENT_TERMINAL_KEY = env.str("PAYMENT_TERMINAL_KEY", default="ESSKDemoTerminal")
+PAYMENT_SECRET = env.str("PAYMENT_SECRET", default="essk-demo-terminal-secret")
+# Where the gateway POSTs its notifications (login-free, signature-checked).
+PAYMENT_NOTIFICATION_URL = env.str(
+    "PAYMENT_NOTIFICATION_URL", default="http://127.0.0.1:8000/cabinet/payments/notify/"
+)
+PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
+# The mock gateway's own configuration, as the bank would hold it: terminal → secret.
+# How long the mock gateway's payment link lives (T-Bank's RedirectDueDate default: 24 h).
+GATEWAY_ORDER_LIFETIME = timedelta(minutes=env.int("GATEWAY_ORDER_LIFETIME_MINUTES", default=1440))
+GATEWAY_TERMINALS = {
+    env.str("GATEWAY_TERMINAL_KEY", default=PAYMENT_TERMINAL_KEY): env.str(
+        "GATEWAY_SECRET", default=PAYMENT_SECRET
+    )
+}
 
 # --- documents (issue 7) ---------------------------------------------------
 # The seller's bank and signatories on invoices, VAT invoices and statements;

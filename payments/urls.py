@@ -1,10 +1,14 @@
 from django.urls import path
 
-from core.views import under_construction
+from payments import views
 
 app_name = "payments"
 
 urlpatterns = [
-    path("pay/", under_construction("Оплатить"), name="pay"),
-    path("history/", under_construction("Мои платежи"), name="list"),
+    path("pay/", views.pay, name="pay"),
+    path("history/", views.history, name="list"),
+    path("<int:pk>/result/", views.result, name="result"),
+    path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    # The gateway's callback: login-free, CSRF-exempt, authenticated by the signature.
+    path("notify/", views.notify, name="notify"),
 ]

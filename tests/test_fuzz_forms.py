@@ -73,6 +73,7 @@ FORMS = [
     ("reading", reading_form, True, "post"),
     ("meters table", meters_table, True, "post"),
     ("readings upload", meters_upload, True, "post"),
+    ("payment amount", at("payments:pay"), True, "post"),
 ]
 
 FIELD = re.compile(r'<(input|select|textarea)\b[^>]*\bname="([^"]+)"[^>]*>', re.I)

@@ -25,6 +25,8 @@ PUBLIC = {
     "accounts:password_reset",
     "accounts:password_reset_done",
     "accounts:password_reset_complete",
+    # The gateway's server-to-server callback: POST only, authenticated by its signature.
+    "payments:notify",
 }
 # Other trees with their own rules: the admin (staff only, tested below), the
 # CAPTCHA images, and the mock bank, which stands for another host.
@@ -81,6 +83,12 @@ def _attachment(contract, user):
     return {"pk": request.pk, "attachment_pk": request.attachments.get().pk}
 
 
+def _card_payment(contract, user):
+    from payments.tests.factories import make_payment
+
+    return {"pk": make_payment(contract, user).pk}
+
+
 # URLs whose parameters name no customer's object: the same for everyone logged in.
 SHARED_PARAMS: dict[str, dict] = {
     "services:request_create": {"kind": "question"},
@@ -106,6 +114,8 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "documents:vat_invoices_pdf": _vat_invoice,
     "documents:corrections_detail": _correction,
     "documents:corrections_pdf": _correction,
+    "payments:result": _card_payment,
+    "payments:receipt": _card_payment,
 }
 
 
@@ -217,7 +227,12 @@ def test_the_walk_finds_the_cabinet_sections():
 
 
 # Callbacks authenticated by their own signature instead of a CSRF token.
-CSRF_EXEMPT: set[str] = set()
+CSRF_EXEMPT: set[str] = {"payments:notify"}
+
+
+def test_the_gateway_callback_refuses_an_unsigned_post(client, db):
+    response = client.post(reverse("payments:notify"), {"OrderId": "1", "Status": "CONFIRMED"})
+    assert response.status_code in (400, 403)
 
 
 @pytest.mark.parametrize("name", [n for n in PLAIN if n not in CSRF_EXEMPT])

@@ -1,0 +1,81 @@
+"""The mock gateway's merchant API behaves like T-Bank's Init / GetState."""
+
+import pytest
+from django.conf import settings
+
+from gateway import signing
+from gateway.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+def signed(**fields) -> dict:
+    body = {"TerminalKey": settings.PAYMENT_TERMINAL_KEY, **fields}
+    body["Token"] = signing.token(body, settings.PAYMENT_SECRET)
+    return body
+
+
+def init_body(order_id="order-1", amount=150000) -> dict:
+    return signed(
+        Amount=amount,
+        OrderId=order_id,
+        Description="Оплата",
+        SuccessURL="http://shop/ok/",
+        FailURL="http://shop/fail/",
+        NotificationURL="http://shop/notify/",
+    )
+
+
+def post(client, method, body):
+    return client.post(f"/gateway/v2/{method}", body, content_type="application/json").json()
+
+
+def test_init_registers_an_order_in_kopecks_and_answers_with_the_payment_page(client):
+    answer = post(client, "Init", init_body())
+    order = Order.objects.get()
+    assert answer["Success"] is True
+    assert (answer["Status"], answer["Amount"], answer["OrderId"]) == ("NEW", 150000, "order-1")
+    assert answer["PaymentId"] == str(order.pk)
+    assert answer["PaymentURL"].endswith(f"/gateway/pay/{order.pk}/")
+    assert order.amount == 150000
+
+
+def test_init_is_idempotent_for_the_same_order(client):
+    first = post(client, "Init", init_body())
+    second = post(client, "Init", init_body())
+    assert first["PaymentId"] == second["PaymentId"]
+    assert Order.objects.count() == 1
+
+
+def test_the_same_order_for_another_amount_is_refused(client):
+    post(client, "Init", init_body())
+    answer = post(client, "Init", init_body(amount=100))
+    assert answer["Success"] is False
+    assert Order.objects.get().amount == 150000
+
+
+def test_a_request_with_a_wrong_token_is_refused(client):
+    body = init_body()
+    body["Token"] = "f" * 64
+    answer = post(client, "Init", body)
+    assert (answer["Success"], answer["ErrorCode"]) == (False, "204")
+    assert not Order.objects.exists()
+
+
+def test_a_token_covers_every_root_field(client):
+    body = init_body()
+    body["Amount"] = 1  # changed after signing
+    assert post(client, "Init", body)["ErrorCode"] == "204"
+
+
+def test_get_state_reports_the_orders_status(client):
+    payment_id = post(client, "Init", init_body())["PaymentId"]
+    answer = post(client, "GetState", signed(PaymentId=payment_id))
+    assert (answer["Success"], answer["Status"], answer["Amount"]) == (True, "NEW", 150000)
+    assert post(client, "GetState", signed(PaymentId="999999"))["ErrorCode"] == "7"
+
+
+def test_garbage_is_an_error_answer_not_a_crash(client):
+    response = client.post("/gateway/v2/Init", b"\x00not json", content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["Success"] is False

@@ -1,0 +1,121 @@
+"""The portal's only way to the acquiring gateway: HTTP to `settings.PAYMENT_GATEWAY_URL`.
+
+The protocol is T-Bank's (Init / GetState / notifications, SHA-256 token over
+the sorted root-level fields plus the terminal's password). A real bank's
+gateway of the same protocol replaces the mock by settings; another protocol
+replaces this module.
+"""
+
+import hashlib
+import hmac
+import logging
+from dataclasses import dataclass
+
+import httpx
+from django.conf import settings
+
+logger = logging.getLogger("eskk.payments")
+
+# Tests point this at the project in-process (an httpx transport); None means real HTTP.
+TRANSPORT: httpx.BaseTransport | None = None
+
+# Fields a bank may send that the portal must not keep (card data).
+CARD_FIELDS = {"Pan", "CardId", "ExpDate", "RebillId"}
+
+
+class GatewayUnavailable(Exception):
+    """The gateway did not answer (timeout, connection) or answered nonsense."""
+
+
+class GatewayError(Exception):
+    """The gateway answered and refused the request."""
+
+
+def token(fields: dict, password: str | None = None) -> str:
+    values = {
+        key: value
+        for key, value in fields.items()
+        if key != "Token" and not isinstance(value, dict | list)
+    }
+    values["Password"] = settings.PAYMENT_SECRET if password is None else password
+    joined = "".join(_text(values[key]) for key in sorted(values))
+    return hashlib.sha256(joined.encode()).hexdigest()
+
+
+def verify(fields: dict) -> bool:
+    """The message was signed with our terminal's secret."""
+    if not isinstance(fields, dict) or not isinstance(fields.get("Token"), str):
+        return False
+    if fields.get("TerminalKey") != settings.PAYMENT_TERMINAL_KEY:
+        return False
+    return hmac.compare_digest(fields["Token"], token(fields))
+
+
+def without_card_data(fields: dict) -> dict:
+    return {key: value for key, value in fields.items() if key not in CARD_FIELDS}
+
+
+def _text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _call(method: str, fields: dict) -> dict:
+    body = {"TerminalKey": settings.PAYMENT_TERMINAL_KEY, **fields}
+    body["Token"] = token(body)
+    try:
+        with httpx.Client(
+            base_url=settings.PAYMENT_GATEWAY_URL,
+            timeout=settings.PAYMENT_GATEWAY_TIMEOUT,
+            transport=TRANSPORT,
+        ) as http:
+            response = http.post(f"v2/{method}", json=body)
+        response.raise_for_status()
+        answer = response.json()
+    except (httpx.HTTPError, ValueError) as error:
+        logger.warning("gateway %s failed: %s", method, error.__class__.__name__)
+        raise GatewayUnavailable(str(error)) from error
+    if not isinstance(answer, dict):
+        raise GatewayUnavailable("ответ шлюза не объект")
+    if not answer.get("Success") and answer.get("ErrorCode", "0") != "0":
+        raise GatewayError(f"{answer.get('ErrorCode')}: {answer.get('Message', '')}")
+    return without_card_data(answer)
+
+
+@dataclass
+class Registration:
+    payment_id: str
+    payment_url: str
+    status: str
+    raw: dict
+
+
+def init(
+    order_id: str, amount_kopecks: int, description: str, success_url: str, fail_url: str
+) -> Registration:
+    """Register the order (idempotent by OrderId at the gateway)."""
+    answer = _call(
+        "Init",
+        {
+            "Amount": amount_kopecks,
+            "OrderId": order_id,
+            "Description": description,
+            "SuccessURL": success_url,
+            "FailURL": fail_url,
+            "NotificationURL": settings.PAYMENT_NOTIFICATION_URL,
+        },
+    )
+    if answer.get("OrderId") != order_id or answer.get("Amount") != amount_kopecks:
+        raise GatewayUnavailable("шлюз вернул другой заказ")
+    return Registration(
+        payment_id=str(answer.get("PaymentId", "")),
+        payment_url=str(answer.get("PaymentURL", "")),
+        status=str(answer.get("Status", "")),
+        raw=answer,
+    )
+
+
+def get_state(payment_id: str) -> dict:
+    """The payment's status as the gateway knows it now."""
+    return _call("GetState", {"PaymentId": payment_id})

@@ -1,0 +1,201 @@
+"""Card payments: registering with the gateway and crediting the account exactly once."""
+
+import logging
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from billing.models import Contract, LedgerEntry
+from core import audit
+from payments import client
+from payments.models import Payment, PaymentEvent
+
+logger = logging.getLogger("eskk.payments")
+
+MIN_AMOUNT = Decimal("100.00")
+MAX_AMOUNT = Decimal("10000000.00")
+DESCRIPTION = "Оплата картой через личный кабинет"
+
+# The gateway's status → the portal's.
+STATUSES = {
+    "NEW": Payment.Status.PENDING,
+    "FORM_SHOWED": Payment.Status.PENDING,
+    "3DS_CHECKING": Payment.Status.PENDING,
+    "AUTHORIZED": Payment.Status.PENDING,
+    "CONFIRMED": Payment.Status.PAID,
+    "REJECTED": Payment.Status.REJECTED,
+    "AUTH_FAIL": Payment.Status.REJECTED,
+    "CANCELED": Payment.Status.CANCELED,
+    "DEADLINE_EXPIRED": Payment.Status.CANCELED,
+}
+
+
+def start_payment(request: HttpRequest, contract: Contract, amount: Decimal) -> Payment:
+    """Register the order with the gateway; the browser then goes to `payment.payment_url`.
+
+    Raises client.GatewayUnavailable / GatewayError; the payment then stays «создан»
+    (never charged: the card page was not reached) and is kept for the record.
+    """
+    payment = Payment.objects.create(contract=contract, user=request.user, amount=amount)
+    audit.record("payment.created", request=request, target=payment, amount=amount)
+    back = request.build_absolute_uri(reverse("payments:result", args=[payment.pk]))
+    try:
+        registration = client.init(
+            str(payment.order_id),
+            payment.amount_kopecks,
+            f"{DESCRIPTION}, договор № {contract.number}",
+            back,
+            back,
+        )
+    except (client.GatewayUnavailable, client.GatewayError) as error:
+        PaymentEvent.objects.create(
+            payment=payment, kind=PaymentEvent.Kind.REGISTER, note=str(error)[:255]
+        )
+        raise
+    payment.gateway_payment_id = registration.payment_id
+    payment.payment_url = registration.payment_url
+    payment.gateway_status = registration.status
+    payment.status = Payment.Status.PENDING
+    payment.save(
+        update_fields=(
+            "gateway_payment_id", "payment_url", "gateway_status", "status", "updated_at"
+        )
+    )  # fmt: skip
+    PaymentEvent.objects.create(
+        payment=payment,
+        kind=PaymentEvent.Kind.REGISTER,
+        message=registration.raw,
+        old_status=Payment.Status.CREATED,
+        new_status=Payment.Status.PENDING,
+    )
+    return payment
+
+
+def handle_notification(message, request: HttpRequest | None = None) -> bool:
+    """A notification POSTed by the gateway. False: refused (bad signature), nothing changed.
+
+    The message itself is only a hint: the status is re-read from the gateway
+    before anything is credited.
+    """
+    if not isinstance(message, dict) or not client.verify(message):
+        safe = client.without_card_data(message) if isinstance(message, dict) else {}
+        PaymentEvent.objects.create(
+            kind=PaymentEvent.Kind.REFUSED, message=safe, note="неверная подпись"
+        )
+        payment = _find(safe)
+        audit.record(
+            "payment.notification_refused",
+            request=request,
+            target=payment or safe.get("OrderId", ""),
+            reason="bad signature",
+        )
+        logger.warning("notification refused: bad signature for %s", safe.get("OrderId"))
+        return False
+    payment = _find(message)
+    if payment is None:
+        logger.warning("notification for an unknown order %s", message.get("OrderId"))
+        return True
+    PaymentEvent.objects.create(
+        payment=payment,
+        kind=PaymentEvent.Kind.NOTIFICATION,
+        message=client.without_card_data(message),
+    )
+    settle(payment, request=request)
+    return True
+
+
+def _find(message: dict) -> Payment | None:
+    order_id, payment_id = message.get("OrderId"), message.get("PaymentId")
+    if not isinstance(order_id, str) or payment_id is None:
+        return None
+    try:
+        return Payment.objects.get(order_id=order_id, gateway_payment_id=str(payment_id))
+    except (Payment.DoesNotExist, ValidationError):
+        return None
+
+
+def settle(payment: Payment, request: HttpRequest | None = None) -> Payment:
+    """Ask the gateway for the payment's status and apply it. Raises GatewayUnavailable."""
+    if payment.gateway_payment_id is None:
+        return payment
+    state = client.get_state(payment.gateway_payment_id)
+    PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.STATE, message=state)
+    return apply_state(payment.pk, state, request=request)
+
+
+@transaction.atomic
+def apply_state(payment_pk: int, state: dict, request: HttpRequest | None = None) -> Payment:
+    """Where money moves: a verified CONFIRMED state credits the ledger, once.
+
+    The row lock serialises concurrent notifications; the unique link to the
+    ledger entry and the unique gateway id stand behind it.
+    """
+    payment = Payment.objects.select_for_update().get(pk=payment_pk)
+    if payment.status == Payment.Status.PAID:
+        return payment  # already credited: a repeated or late confirmation
+    if state.get("OrderId") != str(payment.order_id) or str(state.get("PaymentId")) != (
+        payment.gateway_payment_id
+    ):
+        logger.warning("state of another payment for %s", payment.pk)
+        return payment
+    gateway_status = str(state.get("Status", ""))
+    new_status = STATUSES.get(gateway_status, payment.status)
+    old_status = payment.status
+    payment.gateway_status = gateway_status
+    payment.error_message = str(state.get("Message", ""))[:255]
+    if new_status == Payment.Status.PAID:
+        if state.get("Amount") != payment.amount_kopecks:
+            if not payment.needs_attention:
+                payment.needs_attention = True
+                _event(payment, old_status, old_status, "сумма подтверждения не равна сумме заказа")
+                audit.record(
+                    "payment.amount_mismatch",
+                    request=request,
+                    target=payment,
+                    registered=payment.amount_kopecks,
+                    confirmed=state.get("Amount"),
+                )
+            payment.save(update_fields=("gateway_status", "error_message", "needs_attention"))
+            return payment
+        _credit(payment, state)
+        audit.record("payment.credited", request=request, target=payment, amount=payment.amount)
+    elif new_status != old_status:
+        payment.status = new_status
+    payment.save()
+    if payment.status != old_status:
+        _event(payment, old_status, payment.status, "")
+    return payment
+
+
+def _credit(payment: Payment, state: dict) -> None:
+    now = timezone.now()
+    payment.ledger_entry = LedgerEntry.objects.create(
+        contract_id=payment.contract_id,
+        kind=LedgerEntry.Kind.PAYMENT,
+        source=LedgerEntry.Source.CARD,
+        date=timezone.localdate(now),
+        doc_date=timezone.localdate(now),
+        doc_number=payment.gateway_payment_id,
+        description=DESCRIPTION,
+        credit=payment.amount,
+        created_by_id=payment.user_id,
+    )
+    payment.status = Payment.Status.PAID
+    payment.paid_at = now
+    payment.receipt = {
+        key: state.get(key, "")
+        for key in (
+            "RRN", "AuthCode", "FiscalDocumentNumber", "FiscalDocumentAttribute",
+            "FnNumber", "ConfirmedAt",
+        )
+    }  # fmt: skip
+
+
+def _event(payment: Payment, old: str, new: str, note: str) -> None:
+    PaymentEvent.objects.create(
+        payment=payment, kind=PaymentEvent.Kind.STATUS, old_status=old, new_status=new, note=note
+    )

@@ -1,0 +1,129 @@
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from billing.ledger import balance
+from billing.models import LedgerEntry
+from core.access import contract_required
+from payments import client, services
+from payments.forms import PayForm
+from payments.models import Payment
+
+HISTORY_PAGE_SIZE = 20
+UNAVAILABLE = "Платежный сервис временно недоступен, попробуйте позже"
+
+
+def _get_payment_for_contract(request: HttpRequest, pk: int) -> Payment:
+    payments = Payment.objects.filter(contract=request.contract)
+    return get_object_or_404(payments.select_related("contract__customer"), pk=pk)
+
+
+@contract_required
+def pay(request: HttpRequest) -> HttpResponse:
+    """«Оплатить»: register the order with the gateway and send the browser there."""
+    debt = -balance(request.contract)
+    initial = {"amount": debt.quantize(Decimal("0.01"))} if debt > 0 else {}
+    form = PayForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            payment = services.start_payment(request, request.contract, form.cleaned_data["amount"])
+        except (client.GatewayUnavailable, client.GatewayError):
+            form.add_error(None, UNAVAILABLE)
+        else:
+            return redirect(payment.payment_url)
+    return render(request, "payments/pay.html", {"title": "Оплатить", "form": form})
+
+
+@contract_required
+def result(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where the gateway sends the browser back. The browser is not trusted: the
+    status comes from a verified notification or is asked of the gateway."""
+    payment = _get_payment_for_contract(request, pk)
+    if payment.status == Payment.Status.PENDING:
+        try:
+            payment = services.settle(payment, request=request)
+        except (client.GatewayUnavailable, client.GatewayError):
+            messages.warning(request, UNAVAILABLE)
+    return render(
+        request, "payments/result.html", {"title": "Результат оплаты", "payment": payment}
+    )
+
+
+@csrf_exempt
+@require_POST
+def notify(request: HttpRequest) -> HttpResponse:
+    """The gateway's notification: no login, authenticated by its signature only.
+    «OK» tells the gateway to stop retrying."""
+    try:
+        message = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return HttpResponseBadRequest("bad request")
+    try:
+        accepted = services.handle_notification(message, request=request)
+    except (client.GatewayUnavailable, client.GatewayError):
+        # The status could not be re-read: not OK, so the gateway retries later.
+        return HttpResponse("retry later", status=503, content_type="text/plain")
+    if not accepted:
+        return HttpResponse("bad token", status=403, content_type="text/plain")
+    return HttpResponse("OK", content_type="text/plain")
+
+
+@contract_required
+def history(request: HttpRequest) -> HttpResponse:
+    """«Мои платежи»: card payments and the bank transfers of the ledger, newest first."""
+    cards = [
+        {
+            "date": payment.created_at,
+            "amount": payment.amount,
+            "kind": "Банковская карта",
+            "status": payment.get_status_display(),
+            "status_code": payment.status,
+            "reference": payment.gateway_payment_id or "",
+            "payment": payment,
+        }
+        for payment in Payment.objects.filter(contract=request.contract)
+    ]
+    transfers = [
+        {
+            "date": entry.date,
+            "amount": entry.credit,
+            "kind": "Банковский перевод",
+            "status": "зачислен",
+            "status_code": "paid",
+            "reference": entry.doc_number,
+            "payment": None,
+        }
+        for entry in LedgerEntry.objects.filter(
+            contract=request.contract, kind=LedgerEntry.Kind.PAYMENT
+        ).exclude(source=LedgerEntry.Source.CARD)
+    ]
+    rows = sorted(cards + transfers, key=_sort_key, reverse=True)
+    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "payments/history.html", {"title": "Мои платежи", "page": page})
+
+
+def _sort_key(row: dict):
+    """Dates and datetimes together: a transfer's date sorts as the end of its day."""
+    day = row["date"]
+    if hasattr(day, "hour"):
+        local = timezone.localtime(day)
+        return (local.date(), local.time().isoformat())
+    return (day, "99")
+
+
+@contract_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt of a successful card payment: the fiscal data the gateway returned."""
+    payment = _get_payment_for_contract(request, pk)
+    if payment.status != Payment.Status.PAID:
+        raise Http404("Чек есть только у проведенного платежа.")
+    context = {"title": "Чек", "payment": payment, "supplier": settings.SUPPLIER}
+    return render(request, "payments/receipt.html", context)
