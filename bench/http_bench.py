@@ -186,8 +186,10 @@ def main():
     import datetime as dt
 
     today = dt.date.today()
-    start = dt.date(today.year - 1, today.month, 1)
-    query = f"date_from={start:%Y-%m-%d}&date_to={today:%Y-%m-%d}"
+    # documents.forms.MonthRangeForm: whole months as YYYY-MM; the last 12 closed months.
+    index = today.year * 12 + today.month - 1
+    start, end = divmod(index - 12, 12), divmod(index - 1, 12)
+    query = f"date_from={start[0]}-{start[1] + 1:02d}&date_to={end[0]}-{end[1] + 1:02d}"
     from django.db import connections
 
     connections.close_all()
