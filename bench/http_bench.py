@@ -178,6 +178,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2, help="best of N rounds per page")
     args = parser.parse_args()
 
     seed(args.contracts, args.meters_per_contract, args.months)
@@ -195,7 +196,7 @@ def main():
     connections.close_all()
     server = start_gunicorn(args.workers)
     try:
-        rows = []
+        pages = []
         for label, path in PAGES:
             path = path.format(reconciliation_query=query)
             status = status_of(path, cookie)
@@ -203,14 +204,24 @@ def main():
                 print(f"{label}: {path} answered {status}, skipped", flush=True)
                 continue
             wrk(path, cookie, 2, args.connections)  # warm-up
-            rows.append((label, path, wrk(path, cookie, args.seconds, args.connections)))
+            pages.append((label, path))
+        # On a shared machine one round can be unlucky: every page, the bare view included,
+        # is measured in each round, and each keeps its best round.
+        best: dict[str, dict] = {}
+        for round_no in range(1, args.rounds + 1):
+            for label, path in pages:
+                result = wrk(path, cookie, args.seconds, args.connections)
+                print(f"round {round_no}: {label}: {result['rps']:.1f} req/s", flush=True)
+                if label not in best or result["rps"] > best[label]["rps"]:
+                    best[label] = result
+        rows = [(label, path, best[label]) for label, path in pages]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     ceiling = rows[0][2]["rps"]
     print()
-    print(f"{args.connections} connections, {args.seconds} s each, gunicorn {args.workers} sync workers, "
-          f"{os.cpu_count()} cores")  # fmt: skip
+    print(f"{args.connections} connections, {args.seconds} s each, best of {args.rounds} rounds, "
+          f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores")  # fmt: skip
     print(f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8}")
     for label, _, r in rows:
         print(
