@@ -170,6 +170,30 @@ def status_of(path: str, cookie: str) -> int:
         return error.code
 
 
+def in_process_ms(cookie: str, query: str, repeat: int = 30) -> dict[str, float]:
+    """Median time of one request of each page in this process (Django's test client,
+    same settings and database, no HTTP): what a page costs, whatever else the
+    shared machine is doing at the moment wrk runs."""
+    import statistics
+
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = cookie
+    found = {}
+    for label, path in PAGES:
+        path = path.format(reconciliation_query=query)
+        if client.get(path).status_code != 200:
+            continue
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+        found[label] = statistics.median(times)
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contracts", type=int, default=10_000)
@@ -191,6 +215,7 @@ def main():
     index = today.year * 12 + today.month - 1
     start, end = divmod(index - 12, 12), divmod(index - 1, 12)
     query = f"date_from={start[0]}-{start[1] + 1:02d}&date_to={end[0]}-{end[1] + 1:02d}"
+    cost = in_process_ms(cookie, query)
     from django.db import connections
 
     connections.close_all()
@@ -222,11 +247,15 @@ def main():
     print()
     print(f"{args.connections} connections, {args.seconds} s each, best of {args.rounds} rounds, "
           f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores")  # fmt: skip
-    print(f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8}")
+    print(
+        f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8} {'1 req ms':>9}"
+    )
     for label, _, r in rows:
         print(
             f"{label:34} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps'] / ceiling:8.0%} {r['non2xx']:8d}"
+            f" {cost.get(label, float('nan')):9.1f}"
         )
+    print("1 req ms: median of 30 requests in one process (test client, no HTTP, no concurrency)")
 
 
 if __name__ == "__main__":
