@@ -170,6 +170,30 @@ def status_of(path: str, cookie: str) -> int:
         return error.code
 
 
+def in_process_ms(cookie: str, query: str, repeat: int = 30) -> dict[str, float]:
+    """Median time of one request of each page in this process (Django's test client,
+    same settings and database, no HTTP): what a page costs, whatever else the
+    shared machine is doing at the moment wrk runs."""
+    import statistics
+
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.cookies["sessionid"] = cookie
+    found = {}
+    for label, path in PAGES:
+        path = path.format(reconciliation_query=query)
+        if client.get(path).status_code != 200:
+            continue
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+        found[label] = statistics.median(times)
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contracts", type=int, default=10_000)
@@ -178,6 +202,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--rounds", type=int, default=2, help="best of N rounds per page")
     args = parser.parse_args()
 
     seed(args.contracts, args.meters_per_contract, args.months)
@@ -186,14 +211,17 @@ def main():
     import datetime as dt
 
     today = dt.date.today()
-    start = dt.date(today.year - 1, today.month, 1)
-    query = f"date_from={start:%Y-%m-%d}&date_to={today:%Y-%m-%d}"
+    # documents.forms.MonthRangeForm: whole months as YYYY-MM; the last 12 closed months.
+    index = today.year * 12 + today.month - 1
+    start, end = divmod(index - 12, 12), divmod(index - 1, 12)
+    query = f"date_from={start[0]}-{start[1] + 1:02d}&date_to={end[0]}-{end[1] + 1:02d}"
+    cost = in_process_ms(cookie, query)
     from django.db import connections
 
     connections.close_all()
     server = start_gunicorn(args.workers)
     try:
-        rows = []
+        pages = []
         for label, path in PAGES:
             path = path.format(reconciliation_query=query)
             status = status_of(path, cookie)
@@ -201,19 +229,33 @@ def main():
                 print(f"{label}: {path} answered {status}, skipped", flush=True)
                 continue
             wrk(path, cookie, 2, args.connections)  # warm-up
-            rows.append((label, path, wrk(path, cookie, args.seconds, args.connections)))
+            pages.append((label, path))
+        # On a shared machine one round can be unlucky: every page, the bare view included,
+        # is measured in each round, and each keeps its best round.
+        best: dict[str, dict] = {}
+        for round_no in range(1, args.rounds + 1):
+            for label, path in pages:
+                result = wrk(path, cookie, args.seconds, args.connections)
+                print(f"round {round_no}: {label}: {result['rps']:.1f} req/s", flush=True)
+                if label not in best or result["rps"] > best[label]["rps"]:
+                    best[label] = result
+        rows = [(label, path, best[label]) for label, path in pages]
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
     ceiling = rows[0][2]["rps"]
     print()
-    print(f"{args.connections} connections, {args.seconds} s each, gunicorn {args.workers} sync workers, "
-          f"{os.cpu_count()} cores")  # fmt: skip
-    print(f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8}")
+    print(f"{args.connections} connections, {args.seconds} s each, best of {args.rounds} rounds, "
+          f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores")  # fmt: skip
+    print(
+        f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8} {'1 req ms':>9}"
+    )
     for label, _, r in rows:
         print(
             f"{label:34} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps'] / ceiling:8.0%} {r['non2xx']:8d}"
+            f" {cost.get(label, float('nan')):9.1f}"
         )
+    print("1 req ms: median of 30 requests in one process (test client, no HTTP, no concurrency)")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from documents.services import issue_document
 
 VAT_INVOICE_MONTHS = 3
 ADVANCE_SHARE = Decimal("0.30")
+SCALE_DOCUMENTS = 300  # for the largest contract (2002) in the benchmark data
 CORRECTION_EXTRA_KWH = Decimal("120")
 
 
@@ -119,3 +120,22 @@ def seed(ctx: dict, stdout) -> None:
         if key == ("kemerovo", "1001"):
             _correction(contract, invoices[0], today)
     stdout.write(f"Документов: создано {Document.objects.count() - created}.")
+    if ctx.get("scale_contracts"):
+        seed_scale(ctx["contracts"][("kemerovo", "2002")], today, stdout)
+
+
+def seed_scale(contract, today: dt.date, stdout) -> None:
+    """A few hundred VAT invoices for the benchmark's largest contract: a long document list."""
+    have = Document.objects.filter(contract=contract, number__startswith="Н-").count()
+    for n in range(have, SCALE_DOCUMENTS):
+        period = month_start(today, 1 + n % 36)
+        line = energy_line(1, f"Электроэнергия за {month_label(period)}", Decimal(1000 + n), period)
+        issue_document(
+            contract,
+            Document.Kind.VAT_INVOICE,
+            f"Н-{contract.number}-{n:04d}",
+            period,
+            period,
+            [line],
+        )
+    stdout.write(f"Счетов-фактур для нагрузки: {SCALE_DOCUMENTS - have} новых.")

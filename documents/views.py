@@ -43,15 +43,20 @@ def document_list(request: HttpRequest, kind: str) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         documents = Document.objects.none()
     else:
-        documents = documents_of(request.contract, kind, months)
+        # The list shows no seller or buyer: their JSON snapshots stay in the database.
+        documents = documents_of(request.contract, kind, months).defer(
+            "seller", "buyer", "corrects__seller", "corrects__buyer"
+        )
     page = Paginator(documents, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    # A row's links are the section's own prefix + pk (documents/urls.py `_section`):
+    # one reverse() per page rather than two per row.
     return render(
         request,
         "documents/list.html",
         {"title": section.title, "section": section, "form": form, "page": page,
-         "query": query.urlencode()},
+         "query": query.urlencode(), "section_url": reverse(section.url_name)},
     )  # fmt: skip
 
 

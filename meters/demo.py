@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from billing.demo import month_end, month_start
+from billing.demo import copy_rows, month_end, month_start
 from meters.models import ZONES_BY_COUNT, DeliveryPoint, Meter, Reading
 
 # (contract key, point code, address, voltage, [(number, model, coefficient, digits, zones, automatic, last value)])
@@ -95,15 +95,12 @@ def seed_scale(ctx: dict, today: dt.date, stdout) -> None:
         batch_size=5000,
     )  # fmt: skip
     days = [month_end(month_start(today, back)) for back in range(months, 0, -1)]
-    batch: list[Reading] = []
-    for i, meter in enumerate(meters):
-        base = Decimal(1000 + i % 5000)
-        for n, day in enumerate(days):
-            batch.append(Reading(meter=meter, date=day, value=base + 150 * n, source="import"))
-        if len(batch) >= 50000:
-            Reading.objects.bulk_create(batch, batch_size=10000)
-            batch = []
-    Reading.objects.bulk_create(batch, batch_size=10000)
+    readings = (
+        (meter.id, day, Decimal(1000 + i % 5000) + 150 * n, "import")
+        for i, meter in enumerate(meters)
+        for n, day in enumerate(days)
+    )
+    copy_rows(Reading, ["meter_id", "date", "value", "source"], readings)
     stdout.write(
         f"Приборов учета для нагрузки: {len(meters)}, показаний: {len(meters) * len(days)}."
     )

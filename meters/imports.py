@@ -87,13 +87,15 @@ def meters() -> dict[tuple[int, str, str], MeterSpec | int]:
 def zone_of(row: Row, zone_codes: tuple[str, ...], meter_number: str) -> str:
     """The tariff zone of a row: by code (D, N…) or name (день, ночь…); none for a single-rate meter."""
     text = row.text("zone", required=False, max_length=16).lower()
-    names = ", ".join(Zone(z).label for z in zone_codes)
     if not text:
         if len(zone_codes) == 1:
             return zone_codes[0]
+        names = ", ".join(Zone(z).label for z in zone_codes)
         raise RowError("zone", f"у прибора учета {meter_number} несколько зон: укажите {names}")
     zone = ZONE_NAMES.get(text)
     if zone not in zone_codes:
+        # The names only for a message: a million good rows should not build them.
+        names = ", ".join(Zone(z).label for z in zone_codes)
         raise RowError("zone", f"«{text}» — у прибора учета {meter_number} зоны: {names}")
     return zone
 
