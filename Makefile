@@ -32,7 +32,7 @@ run: seed
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -c pyproject.toml -r . -x "./.venv,./var,./tests,./bench,*/tests/*,./conftest.py"
+	$(BIN)/bandit -q -ll -c pyproject.toml -r . -x "./.venv,./var,./tests,./bench,*/tests/*,./conftest.py"
 
 format: $(STAMP)
 	$(BIN)/ruff format .
