@@ -66,7 +66,7 @@ def test_a_used_link_says_so_and_does_not_log_in_again(client, registered):
 
 def test_a_mangled_link_is_invalid(client, registered):
     link = last_link()
-    response = client.get(link[:-6] + "XXXXX/")
+    response = client.get(link[:-6] + "zzzzz/")
     assert response.status_code == 400
     assert "Ссылка недействительна" in response.content.decode()
 

@@ -7,16 +7,6 @@ from services.tests.conftest import EXE_BYTES, PNG_BYTES
 pytestmark = pytest.mark.browser
 
 
-# A transactional test that ran before this one (any live-server test) flushed
-# the branches the data migration loaded: make sure they are there.
-@pytest.fixture
-def kemerovo(transactional_db):
-    from billing.models import Branch
-
-    Branch.objects.get_or_create(code="berezovsky", defaults={"name": "Березовский"})
-    return Branch.objects.get_or_create(code="kemerovo", defaults={"name": "Кемерово"})[0]
-
-
 def test_file_a_request_with_an_attachment_and_see_it_in_the_list(page, alice):
     browser_login(page, "г. Кемерово", "1001", ALICE_PASSWORD)
     page.get_by_role("navigation", name="Разделы личного кабинета").get_by_role(
