@@ -41,6 +41,17 @@ def _isolated_media(settings, tmp_path):
     }
 
 
+@pytest.fixture(autouse=True)
+def _empty_page_cache():
+    """Cached page content of one test must not meet another test's data: on SQLite a
+    rolled-back test's ids and data versions come again in the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def kemerovo(db):
     from billing.models import Branch

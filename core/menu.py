@@ -5,8 +5,9 @@ section keeps its sub-pages under its own prefix (e.g. /cabinet/readings/…).
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,16 @@ MENU: tuple[MenuEntry, ...] = (
 )
 
 
-def _item(entry: MenuEntry, path: str) -> dict:
-    url = reverse(entry.url_name) if entry.url_name else ""
-    children = [_item(child, path) for child in entry.children]
+@lru_cache(maxsize=8)
+def _urls(script_prefix: str, urlconf: str | None) -> dict[str, str]:
+    """Every menu URL, reversed once per script prefix and URLconf (not 17 times a page)."""
+    names = [e.url_name for top in MENU for e in (top, *top.children) if e.url_name]
+    return {name: reverse(name) for name in names}
+
+
+def _item(entry: MenuEntry, path: str, urls: dict[str, str]) -> dict:
+    url = urls[entry.url_name] if entry.url_name else ""
+    children = [_item(child, path, urls) for child in entry.children]
     active = bool(url) and path.startswith(url)
     return {
         "label": entry.label,
@@ -52,4 +60,5 @@ def _item(entry: MenuEntry, path: str) -> dict:
 
 def menu_for(path: str) -> list[dict]:
     """The menu as template data, with the entry of the current section marked."""
-    return [_item(entry, path) for entry in MENU]
+    urls = _urls(get_script_prefix(), get_urlconf())
+    return [_item(entry, path, urls) for entry in MENU]

@@ -9,12 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core.access import contract_required
 from core.audit import record
+from core.pagecache import contract_cached, contract_fragment
 from meters.forms import MeterSearchForm, ReadingForm, UploadForm, bulk_date
 from meters.models import DeliveryPoint, Meter
 from meters.readings import (
@@ -143,28 +145,76 @@ def _meter_options(groups: list[tuple], chosen: Meter | None) -> str:
     return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
 
 
-def _render_index(
-    request: HttpRequest, meters: list[_Choice], meter: Meter | None, form, status: int = 200
-) -> HttpResponse:
-    search = MeterSearchForm(request.GET)
-    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+class _Chooser(NamedTuple):
+    """The part of the page made of the contract's meters: the same for every visitor
+    until a meter or a point changes, so it is kept in the page cache (its HTML is
+    escaped by the templates and `_meter_options` that wrote it)."""
+
+    count: int
+    chosen: Meter | None
+    options: str
+    facts: str
+
+
+def _chooser(request: HttpRequest, wanted: int | None, query: str) -> _Chooser:
+    meters, chosen = _meter_choices(request, wanted)
     # The chosen meter stays in the list, in its place, whatever the search.
-    chosen = meter.pk if meter else None
-    shown = [m for m in meters if m.pk == chosen or _matches(m, query)] if query else meters
+    pk = chosen.pk if chosen else None
+    shown = [m for m in meters if m.pk == pk or _matches(m, query)] if query else meters
     groups = [
         (point, list(items)) for point, items in groupby(shown, key=lambda m: m.delivery_point)
     ]
+    facts = ""
+    if chosen is not None:
+        facts = render_to_string("meters/fragment_meter_facts.html", {"meter": chosen})
+    return _Chooser(len(meters), chosen, str(_meter_options(groups, chosen)), facts)
+
+
+def _search_query(request: HttpRequest) -> str:
+    search = MeterSearchForm(request.GET)
+    return search.cleaned_data["q"].strip() if search.is_valid() else ""
+
+
+def _cached_chooser(request: HttpRequest, wanted: int | None) -> _Chooser:
+    query = _search_query(request)
+    return contract_cached(
+        request, "meters:chooser", lambda: _chooser(request, wanted, query), wanted, query
+    )
+
+
+def _empty_fields(request: HttpRequest, meter: Meter | None) -> str:
+    """The chosen meter's empty form (today's date, its zones): the same for every
+    visitor until the meter changes or the day does, so it comes from the page cache."""
+    if meter is None or meter.is_automatic:
+        return ""
+    return contract_fragment(
+        request, "meters:fields",
+        lambda: render_to_string(
+            "meters/fragment_reading_fields.html",
+            {"reading_form": ReadingForm(meter, initial={"date": today()})},
+        ),
+        meter.pk,
+    )  # fmt: skip
+
+
+def _render_index(
+    request: HttpRequest, chooser: _Chooser, form=None, status: int = 200
+) -> HttpResponse:
+    """The page; without a `form` (a GET) the chosen meter's empty form comes from the cache."""
+    meter = chooser.chosen
     state = load_states([meter], depth=1)[meter.pk] if meter else None
     context = {
         "title": "Передача показаний прибора учета",
-        "meters": meters,
-        "groups": groups,
-        "meter_options": _meter_options(groups, meter),
+        "meter_count": chooser.count,
+        # Escaped when they were written (_Chooser).
+        "meter_options": mark_safe(chooser.options),  # noqa: S308  # nosec B308 B703
+        "meter_facts": mark_safe(chooser.facts),  # noqa: S308  # nosec B308 B703
+        "reading_fields": None if form else _empty_fields(request, meter),
         "meter": meter,
         "form": form,
         "last": _last_reading(state) if state else None,
-        "search": search if len(meters) >= SEARCH_FROM else None,
-        "query": query,
+        "search": chooser.count >= SEARCH_FROM,
+        "query": _search_query(request),
     }
     return render(request, "meters/readings.html", context, status=status)
 
@@ -178,18 +228,18 @@ def readings(request: HttpRequest) -> HttpResponse:
             wanted = int(request.GET["meter"])
         except ValueError:
             raise Http404 from None
-    meters, meter = _meter_choices(request, wanted)
-    if wanted is not None and meter is None:
+    chooser = _cached_chooser(request, wanted)
+    if wanted is not None and chooser.chosen is None:
         raise Http404
-    form = ReadingForm(meter, initial={"date": today()}) if meter else None
-    return _render_index(request, meters, meter, form)
+    return _render_index(request, chooser)
 
 
 @contract_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """«Передать показания»: save the reading or show what is wrong, keeping what was typed."""
-    meters, meter = _meter_choices(request, pk)
+    chooser = _cached_chooser(request, pk)
+    meter = chooser.chosen
     if meter is None:
         raise Http404
     form = ReadingForm(meter, request.POST)
@@ -213,7 +263,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, confirmation(check))
                 return redirect("meters:history", pk=meter.pk)
             form.show(check)
-    return _render_index(request, meters, meter, form)
+    return _render_index(request, chooser, form)
 
 
 @contract_required

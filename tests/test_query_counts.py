@@ -1,13 +1,16 @@
 """The pages of the HTTP benchmark make as many queries for a large contract as for a small one.
 
 Each test counts the queries of one page for a contract with little data, adds a
-lot more (meters, documents, ledger entries, payments), and counts again: the two
-counts are equal, so no page does a query per row (bench/http_bench.py PAGES).
+lot more (meters, documents, ledger entries, payments), and counts again: the
+counts are equal, so no page does a query per row (bench/http_bench.py PAGES). Each
+count is taken twice: for a page built from the database and for one whose content
+comes from the page cache.
 """
 
 import datetime as dt
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,12 +25,17 @@ from meters.tests.conftest import make_meter, monthly
 MANY = 500
 
 
-def queries_of(client, url: str) -> int:
-    """Queries of one request, after a first one that also stamps the session."""
+def queries_of(client, url: str) -> tuple[int, int]:
+    """Queries of one request building the page and of one served from the page cache
+    (core/pagecache.py), after a first request that also stamps the session."""
     assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
+    cache.clear()
+    counts = []
+    for _ in ("built", "cached"):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    return counts[0], counts[1]
 
 
 def add_ledger(contract, count: int, kind: str = "mixed") -> None:

@@ -1,0 +1,11 @@
+from django.db import migrations
+
+from core import dataversion
+
+
+class Migration(migrations.Migration):
+    """A change here moves the contract's data_version (core/dataversion.py)."""
+
+    dependencies = [("meters", "0002_readings_rules"), ("billing", "0005_contract_data_version")]
+
+    operations = [dataversion.operation("meters_deliverypoint", "meters_meter")]
