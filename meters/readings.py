@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Subquery, Window
+from django.db.models import F, Window
 from django.db.models.functions import DenseRank
 from django.utils import timezone
 
@@ -282,17 +282,25 @@ def validate_reading(
 # --- loading what the rules need ---------------------------------------------------
 
 
+LAST_DATES_OF_ONE_METER = """
+    SELECT id, meter_id, date, zone, value, rollover, source, status FROM meters_reading
+    WHERE meter_id = %s AND date IN (
+        SELECT DISTINCT date FROM meters_reading WHERE meter_id = %s ORDER BY date DESC LIMIT %s
+    )
+"""
+
+
 def load_states(meters: Iterable[Meter], depth: int = HISTORY_DEPTH) -> dict[int, MeterState]:
     """The last `depth` reading dates of every meter, in one query whatever their number."""
     states = {meter.pk: MeterState(meter) for meter in meters}
     if not states:
         return states
     if len(states) == 1:
-        # One meter (its page): the last dates by the (meter, -date) index; the window
-        # below costs twice as long to build and run for a single meter.
+        # One meter (its page, on every visit): its last dates by the (meter, -date)
+        # index, in plain SQL; the ORM takes three times as long to build the window
+        # query below than the database takes to answer it.
         (pk,) = states
-        dates = Reading.objects.filter(meter_id=pk).order_by("-date").values("date").distinct()
-        recent = Reading.objects.filter(meter_id=pk, date__in=Subquery(dates[:depth]))
+        recent = Reading.objects.raw(LAST_DATES_OF_ONE_METER, [pk, pk, depth])
     else:
         recent = (
             Reading.objects.filter(meter_id__in=list(states))
@@ -300,8 +308,8 @@ def load_states(meters: Iterable[Meter], depth: int = HISTORY_DEPTH) -> dict[int
                 rank=Window(DenseRank(), partition_by=[F("meter_id")], order_by=F("date").desc())
             )
             .filter(rank__lte=depth)
+            .only("id", "meter_id", "date", "zone", "value", "rollover", "source", "status")
         )
-    recent = recent.only("id", "meter_id", "date", "zone", "value", "rollover", "source", "status")
     for reading in recent:
         state = states[reading.meter_id]
         reading.meter = state.meter
