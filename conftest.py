@@ -45,11 +45,13 @@ def _isolated_media(settings, tmp_path):
 def _empty_page_cache():
     """Cached page content of one test must not meet another test's data: on SQLite a
     rolled-back test's ids and data versions come again in the next one."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -29,15 +29,22 @@ def fragment_key(request: HttpRequest, name: str, *vary: object) -> str:
     return f"page:{name}:{contract.pk}:{contract.data_version}:{day}:{varying}"
 
 
-def contract_cached(request: HttpRequest, name: str, build: Callable[[], Any], *vary: object):
+def contract_cached(
+    request: HttpRequest,
+    name: str,
+    build: Callable[[], Any],
+    *vary: object,
+    using: str = "default",
+):
     """What `build()` returns for this contract and `vary`, built once per data version.
 
-    The value is pickled into the cache: each request gets its own copy."""
+    The value is pickled into the cache `using`: each request gets its own copy."""
+    store = caches[using]
     key = fragment_key(request, name, *vary)
-    value = cache.get(key)
+    value = store.get(key)
     if value is None:
         value = build()
-        cache.set(key, value)
+        store.set(key, value)
     return value
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.access import contract_required
-from core.pagecache import contract_fragment
+from core.pagecache import contract_cached, contract_fragment
 from documents import pdf, statements
 from documents.forms import ConsumptionForm, MonthRangeForm, PeriodFilterForm
 from documents.models import Document
@@ -119,15 +119,21 @@ def reconciliation(request: HttpRequest, as_pdf: bool = False) -> HttpResponse:
         if not valid:
             # The errors are shown next to the fields on the statement's page.
             return redirect(f"{reverse('documents:reconciliation')}?{request.GET.urlencode()}")
-        built = statement()
-        filename = pdf_filename("akt-sverki", request.contract.number, built.start, built.end)
-        return _pdf_response(
-            pdf.render_pdf(
-                "documents/fragment_reconciliation.html",
-                {"statement": built, "seller": seller_snapshot()},
-            ),
-            filename,
+        data = form.cleaned_data
+        filename = pdf_filename(
+            "akt-sverki", request.contract.number, data["date_from"], data["date_to"]
         )
+        # Rendered once per data version of the contract (a download repeated, or
+        # opened again later the same day, takes no new rendering).
+        content = contract_cached(
+            request, "documents:reconciliation_pdf",
+            lambda: pdf.render_pdf(
+                "documents/fragment_reconciliation.html",
+                {"statement": statement(), "seller": seller_snapshot()},
+            ),
+            request.GET.urlencode(), using="pdf",
+        )  # fmt: skip
+        return _pdf_response(content, filename)
     # The form and the statement depend only on the query and the contract's data:
     # built once per data version (core/pagecache.py).
     content = contract_fragment(

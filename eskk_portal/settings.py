@@ -257,7 +257,14 @@ CACHES = {
         "LOCATION": "eskk-pages",
         "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
         "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=2000)},
-    }
+    },
+    # Statements rendered as PDF (50–100 KiB each): fewer of them per process.
+    "pdf": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "eskk-pdf",
+        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
+        "OPTIONS": {"MAX_ENTRIES": env.int("PDF_CACHE_ENTRIES", default=100)},
+    },
 }
 
 # --- meters (issue 5) ------------------------------------------------------

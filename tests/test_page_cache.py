@@ -10,13 +10,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.core.cache import caches
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from billing.demo import month_end, month_start
 from billing.models import Customer, LedgerEntry
-from core import pagecache
 from documents.tests.factories import make_vat_invoice
 from meters.models import Meter
 from meters.tests.conftest import make_meter, monthly
@@ -154,9 +154,10 @@ def test_two_customers_never_see_each_others_cached_content(
 def test_no_csrf_token_or_nonce_is_ever_cached(alice_client, alice_contract, monkeypatch):
     """The cached part is the same for every visitor: the live part carries the tokens."""
     stored = []
-    real_set = pagecache.cache.set
+    store = caches["default"]
+    real_set = store.set
     monkeypatch.setattr(
-        pagecache.cache,
+        store,
         "set",
         lambda key, value, *a, **kw: (stored.append(value), real_set(key, value, *a, **kw)),
     )
@@ -175,3 +176,30 @@ def test_no_csrf_token_or_nonce_is_ever_cached(alice_client, alice_contract, mon
         assert "csrfmiddlewaretoken" not in text and "nonce" not in text
     page = text_of(alice_client, reverse("meters:readings"))
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_a_reconciliation_pdf_is_rendered_once_per_data_version(
+    alice_client, alice_contract, monkeypatch
+):
+    from documents import pdf
+
+    rendered = []
+    real_render = pdf.render_pdf
+    monkeypatch.setattr(
+        pdf, "render_pdf", lambda *a, **kw: rendered.append(1) or real_render(*a, **kw)
+    )
+    today = timezone.localdate()
+    query = {
+        "date_from": f"{month_start(today, 3):%Y-%m}",
+        "date_to": f"{month_start(today, 1):%Y-%m}",
+    }
+    url = reverse("documents:reconciliation_pdf")
+    first = alice_client.get(url, query)
+    again = alice_client.get(url, query)
+    assert first.status_code == again.status_code == 200
+    assert first.content == again.content and first.content.startswith(b"%PDF")
+    assert len(rendered) == 1
+    assert first["Content-Disposition"] == again["Content-Disposition"]
+    payment_in(alice_contract, "10.00", month_end(month_start(today, 1)), "п/п 3")
+    assert alice_client.get(url, query).status_code == 200
+    assert len(rendered) == 2  # the new payment makes a new statement
