@@ -7,7 +7,10 @@ section keeps its sub-pages under its own prefix (e.g. /cabinet/readings/…).
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString
 
 
 @dataclass(frozen=True)
@@ -62,3 +65,25 @@ def menu_for(path: str) -> list[dict]:
     """The menu as template data, with the entry of the current section marked."""
     urls = _urls(get_script_prefix(), get_urlconf())
     return [_item(entry, path, urls) for entry in MENU]
+
+
+def menu_html(path: str) -> SafeString:
+    """The menu's entries as HTML: the same for every page of a section, so each process
+    renders them once per section (on every request while DEBUG, for template edits)."""
+    menu = menu_for(path)
+    if settings.DEBUG:
+        return _render(menu)
+    active = tuple(e["active"] for top in menu for e in (top, *top["children"]))
+    # A handful of keys at most: one per section (and none active), per script prefix.
+    key = (get_script_prefix(), get_urlconf(), active)
+    html = _RENDERED.get(key)
+    if html is None:
+        html = _RENDERED[key] = _render(menu)
+    return html
+
+
+_RENDERED: dict[tuple, SafeString] = {}
+
+
+def _render(menu: list[dict]) -> SafeString:
+    return render_to_string("core/fragment_menu_items.html", {"menu": menu})

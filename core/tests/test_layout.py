@@ -41,12 +41,31 @@ def test_cabinet_page_has_header_breadcrumb_contact_block_and_menu_in_order(
     assert positions == sorted(positions)
 
 
-def test_current_section_is_highlighted(alice_client):
-    text = alice_client.get(reverse("calculator:index")).content.decode()
-    active = re.findall(
+def highlighted(text: str) -> list[tuple[str, str]]:
+    return re.findall(
         r'<li class="active[^"]*">\s*<a href="([^"]+)" aria-current="page">([^<]+)<', text
     )
-    assert active == [("/cabinet/calculator/", "Калькулятор")]
+
+
+def test_current_section_is_highlighted(alice_client):
+    text = alice_client.get(reverse("calculator:index")).content.decode()
+    assert highlighted(text) == [("/cabinet/calculator/", "Калькулятор")]
+
+
+def test_each_section_highlights_itself_though_the_menu_is_rendered_once_per_section(
+    alice_client,
+):
+    """core.menu keeps the rendered menu per section: going back and forth between
+    sections (and to a sub-page) never shows another section's highlight."""
+    for name, label in [
+        ("calculator:index", "Калькулятор"),
+        ("payments:list", "Мои платежи"),
+        ("calculator:index", "Калькулятор"),
+        ("meters:bulk", "Передача показаний"),
+        ("payments:list", "Мои платежи"),
+    ]:
+        text = alice_client.get(reverse(name)).content.decode()
+        assert [entry_label for _, entry_label in highlighted(text)] == [label], name
 
 
 @pytest.mark.parametrize(
