@@ -170,12 +170,17 @@ def status_of(path: str, cookie: str) -> int:
         return error.code
 
 
-def in_process_ms(cookie: str, query: str, repeat: int = 30) -> dict[str, float]:
+def in_process_ms(
+    cookie: str, query: str, repeat: int = 30, cold: bool = False
+) -> dict[str, float]:
     """Median time of one request of each page in this process (Django's test client,
     same settings and database, no HTTP): what a page costs, whatever else the
-    shared machine is doing at the moment wrk runs."""
+    shared machine is doing at the moment wrk runs. `cold`: the page cache
+    (core/pagecache.py) is emptied before each request, so every page is built from
+    the database, as on a customer's first visit after their data changed."""
     import statistics
 
+    from django.core.cache import caches
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -187,6 +192,9 @@ def in_process_ms(cookie: str, query: str, repeat: int = 30) -> dict[str, float]
             continue
         times = []
         for _ in range(repeat):
+            if cold:
+                for cache in caches.all():
+                    cache.clear()
             start = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - start) * 1000)
@@ -216,6 +224,7 @@ def main():
     start, end = divmod(index - 12, 12), divmod(index - 1, 12)
     query = f"date_from={start[0]}-{start[1] + 1:02d}&date_to={end[0]}-{end[1] + 1:02d}"
     cost = in_process_ms(cookie, query)
+    built = in_process_ms(cookie, query, cold=True)
     from django.db import connections
 
     connections.close_all()
@@ -248,14 +257,16 @@ def main():
     print(f"{args.connections} connections, {args.seconds} s each, best of {args.rounds} rounds, "
           f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores")  # fmt: skip
     print(
-        f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8} {'1 req ms':>9}"
+        f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8}"
+        f" {'1 req ms':>9} {'built ms':>9}"
     )
     for label, _, r in rows:
         print(
             f"{label:34} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps'] / ceiling:8.0%} {r['non2xx']:8d}"
-            f" {cost.get(label, float('nan')):9.1f}"
+            f" {cost.get(label, float('nan')):9.1f} {built.get(label, float('nan')):9.1f}"
         )
     print("1 req ms: median of 30 requests in one process (test client, no HTTP, no concurrency)")
+    print("built ms: the same with the page cache emptied before each request (a first visit)")
 
 
 if __name__ == "__main__":

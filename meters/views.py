@@ -1,6 +1,7 @@
 """«Передача показаний»: one meter's form, its history, the table of many meters, the upload."""
 
 from decimal import Decimal
+from html import escape
 from itertools import groupby
 from typing import NamedTuple
 
@@ -10,7 +11,6 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -128,7 +128,9 @@ def _last_reading(state: MeterState) -> dict | None:
 
 def _meter_options(groups: list[tuple], chosen: Meter | None) -> str:
     """The chooser's <optgroup>s: a contract may have 500 meters, and the template engine
-    (or format_html) takes several times longer than this loop to write the same options."""
+    (or format_html) takes several times longer than this loop to write the same options.
+    The standard library's escape (the same five characters as Django's) skips the lazy-
+    string wrapper of django.utils.html.escape, a third of this loop's time."""
     chosen_pk = chosen.pk if chosen is not None else None
     parts = []
     for point, items in groups:
