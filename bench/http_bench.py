@@ -12,6 +12,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -125,6 +126,64 @@ def session_for(contract) -> str:
     return store.session_key
 
 
+def crowd_sessions(count: int) -> tuple[list[int], list[str]]:
+    """Logged-in sessions of `count` benchmark contracts (B00001…), one customer each."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+    from django.utils.crypto import get_random_string
+
+    from accounts.models import User, login_name
+    from billing.models import Contract
+
+    contracts = list(
+        Contract.objects.filter(number__startswith="B")
+        .select_related("branch")
+        .order_by("id")[:count]
+    )
+    have = set(User.objects.filter(contract__in=contracts).values_list("contract_id", flat=True))
+    User.objects.bulk_create(
+        [
+            User(username=login_name(c.branch, c.number), contract=c, password=make_password(None))
+            for c in contracts
+            if c.id not in have
+        ],
+        batch_size=2000,
+    )
+    store = SessionStore()
+    expires = timezone.now() + dt.timedelta(hours=2)
+    sessions = [
+        Session(
+            session_key=get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789"),
+            session_data=store.encode({
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+                "started": int(time.time()) + 3600,
+                "last_seen": int(time.time()) + 3600,
+            }),
+            expire_date=expires,
+        )
+        for user in User.objects.filter(contract__in=contracts)
+    ]  # fmt: skip
+    Session.objects.bulk_create(sessions, batch_size=2000)
+    return [c.id for c in contracts], [s.session_key for s in sessions]
+
+
+def new_data_versions(contract_ids: list[int]) -> None:
+    """As if each customer's data had changed: every cached page of theirs is stale."""
+    from django.db.models import F
+
+    from billing.models import Contract
+
+    Contract.objects.filter(id__in=contract_ids).update(data_version=F("data_version") + 1)
+
+
 def start_gunicorn(workers: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "eskk_portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
@@ -141,10 +200,12 @@ def start_gunicorn(workers: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start")
 
 
-def wrk(path: str, cookie: str, seconds: int, connections: int) -> dict:
+def wrk(path: str, cookie: str | None, seconds: int, connections: int) -> dict:
+    """`cookie` None: the crowd, each request another customer's (bench/crowd.lua)."""
+    who = ["-H", f"Cookie: sessionid={cookie}"] if cookie else ["-s", str(ROOT / "bench/crowd.lua")]
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-         "-H", f"Cookie: sessionid={cookie}", BASE + path],
+         *who, BASE + path],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
 
@@ -202,6 +263,25 @@ def in_process_ms(
     return found
 
 
+def crowd(pages, contract_ids, cookies, args) -> list[tuple[str, str, dict]]:
+    """The same pages, each request a different customer's and built from the database:
+    the cache only helps a customer who comes back, so this is the page's cost on a busy
+    day's first visits."""
+    pages = [(label.replace(", 500 meters", ""), path) for label, path in pages]
+    for label, path in pages:
+        if (status := status_of(path, cookies[0])) != 200:
+            raise SystemExit(f"first visits: {label}: {path} answered {status}")
+    best: dict[str, dict] = {}
+    for round_no in range(1, args.rounds + 1):
+        new_data_versions(contract_ids)
+        for label, path in pages:
+            result = wrk(path, None, args.seconds, args.connections)
+            print(f"first visits, round {round_no}: {label}: {result['rps']:.1f} req/s", flush=True)
+            if label not in best or result["rps"] > best[label]["rps"]:
+                best[label] = result
+    return [(label, path, best[label]) for label, path in pages]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--contracts", type=int, default=10_000)
@@ -211,6 +291,9 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=2, help="best of N rounds per page")
+    parser.add_argument(
+        "--crowd", type=int, default=10_000, help="customers of the first-visit rounds (0: none)"
+    )
     args = parser.parse_args()
 
     seed(args.contracts, args.meters_per_contract, args.months)
@@ -225,6 +308,14 @@ def main():
     query = f"date_from={start[0]}-{start[1] + 1:02d}&date_to={end[0]}-{end[1] + 1:02d}"
     cost = in_process_ms(cookie, query)
     built = in_process_ms(cookie, query, cold=True)
+    crowd_ids, crowd_cookies = (
+        timed("the crowd's sessions", lambda: crowd_sessions(args.crowd))
+        if args.crowd
+        else ([], [])
+    )
+    cookie_file = Path(tempfile.mkstemp(prefix="bench-cookies-")[1])
+    cookie_file.write_text("\n".join(crowd_cookies) + "\n")
+    os.environ["BENCH_COOKIES"] = str(cookie_file)
     from django.db import connections
 
     connections.close_all()
@@ -249,9 +340,11 @@ def main():
                 if label not in best or result["rps"] > best[label]["rps"]:
                     best[label] = result
         rows = [(label, path, best[label]) for label, path in pages]
+        crowd_rows = crowd(pages[1:], crowd_ids, crowd_cookies, args) if crowd_ids else []
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        cookie_file.unlink()
     ceiling = rows[0][2]["rps"]
     print()
     print(f"{args.connections} connections, {args.seconds} s each, best of {args.rounds} rounds, "
@@ -267,6 +360,14 @@ def main():
         )
     print("1 req ms: median of 30 requests in one process (test client, no HTTP, no concurrency)")
     print("built ms: the same with the page cache emptied before each request (a first visit)")
+    if crowd_rows:
+        print()
+        print(f"first visits: each request another of {len(crowd_ids)} customers (5 meters, "
+              f"{args.months} months each), their data changed before each round")  # fmt: skip
+        for label, _, r in crowd_rows:
+            print(
+                f"{label:34} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps'] / ceiling:8.0%} {r['non2xx']:8d}"
+            )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from billing.forms import HistoryFilterForm, PenaltyDateForm
 from billing.ledger import account_summary, balance_before
-from billing.models import Contract, LedgerEntry
+from billing.models import LedgerEntry
 from billing.services import penalty_report
 from core.access import contract_required
 from core.pagecache import contract_fragment
@@ -17,10 +17,6 @@ from core.pagecache import contract_fragment
 RECENT_ENTRIES = 5
 HISTORY_PAGE_SIZE = 25
 ZERO = Decimal("0.00")
-
-
-def _get_contract(request: HttpRequest) -> Contract:
-    return Contract.objects.select_related("customer", "branch").get(pk=request.contract.pk)
 
 
 def _get_entry_for_contract(request: HttpRequest, pk: int) -> LedgerEntry:
@@ -50,7 +46,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def _account_content(request: HttpRequest) -> str:
     summary = account_summary(request.contract)
     context = {
-        "contract": _get_contract(request),
+        "contract": request.contract,
         "summary": summary,
         "energy": _state(summary["energy"], "Задолженность", "Переплата"),
         "penalty": _state(summary["penalty"], "Пени", "Переплата по пени"),

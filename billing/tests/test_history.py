@@ -55,8 +55,8 @@ def test_a_period_ending_before_it_starts_is_refused_next_to_the_field(
 def test_history_queries_do_not_grow_with_the_page(
     alice_client, year_of_payments, django_assert_num_queries
 ):
-    # session, user, contract, count, page, turnovers
-    with django_assert_num_queries(6):
+    # session, user with its contract, count, page, turnovers
+    with django_assert_num_queries(5):
         alice_client.get(URL)
 
 

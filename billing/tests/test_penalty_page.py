@@ -45,6 +45,6 @@ def test_the_calculation_runs_a_fixed_number_of_queries(
             contract=alice_contract, kind="accrual", date=dt.date(2025, month, 28),
             period=dt.date(2025, month, 1), doc_number=f"Р-{month}", debit=Decimal("1000.00"),
         )  # fmt: skip
-    # session, user, contract; operations, booked penalties, key rates
-    with django_assert_num_queries(6):
+    # session, user with its contract; operations, booked penalties, key rates
+    with django_assert_num_queries(5):
         alice_client.get(URL, {"on_date": "2026-11-27"})

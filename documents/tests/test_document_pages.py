@@ -66,11 +66,11 @@ def test_a_month_outside_the_chosen_quarter_is_an_error_next_to_the_field(
 def _list_queries(django_assert_num_queries, client, url):
     client.get(url)  # the first request of a session also refreshes its activity stamp
     cache.clear()
-    # session, user, contract; then the years, the count and one page of documents
-    with django_assert_num_queries(6):
+    # session, user with its contract; then the years, the count and one page of documents
+    with django_assert_num_queries(5):
         assert client.get(url).status_code == 200
     # the same list again: its content comes from the page cache
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert client.get(url).status_code == 200
 
 

@@ -276,8 +276,8 @@ def test_the_page_makes_as_many_queries_for_500_meters_as_for_one(
     url = reverse("meters:readings")
     alice_client.get(url)  # the first request of a session also stamps it
     cache.clear()
-    # session, user, contract, meters, the chosen meter's last reading
-    with django_assert_num_queries(5):
+    # session, user with its contract, meters, the chosen meter's last reading
+    with django_assert_num_queries(4):
         alice_client.get(url)
     from meters.models import Meter
 
@@ -286,11 +286,11 @@ def test_the_page_makes_as_many_queries_for_500_meters_as_for_one(
         [Meter(delivery_point=point, number=f"M{n:04d}", model="Меркурий") for n in range(499)]
     )
     # New meters move the contract's data version: the chooser is built again.
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = alice_client.get(url)
     assert response.content.decode().count("<option ") == 500
     # Then it comes from the page cache: no query for the meters.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = alice_client.get(url)
     assert response.content.decode().count("<option ") == 500
 
@@ -325,8 +325,8 @@ def test_the_history_page_makes_the_same_queries_for_a_long_history(
 ):
     url = reverse("meters:history", args=[alice_meter.pk])
     alice_client.get(url)
-    # session, user, contract, the meter, its readings
-    with django_assert_num_queries(5):
+    # session, user with its contract, the meter, its readings
+    with django_assert_num_queries(4):
         alice_client.get(url)
 
 
