@@ -15,10 +15,9 @@ class PortalBackend(ModelBackend):
         return True
 
     def get_user(self, user_id):
-        # Every cabinet page needs the user's contract (core.access), and the account
-        # pages its customer and branch: one query instead of up to three per request.
-        users = get_user_model()._default_manager.select_related(
-            "contract__customer", "contract__branch"
+        # Every cabinet page needs the user's contract (core.access): one query, not two.
+        # Only the contract: each joined table costs more to compile than most pages save.
+        user = (
+            get_user_model()._default_manager.select_related("contract").filter(pk=user_id).first()
         )
-        user = users.filter(pk=user_id).first()
         return user if user is not None and user.is_active else None

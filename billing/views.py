@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from billing.forms import HistoryFilterForm, PenaltyDateForm
 from billing.ledger import account_summary, balance_before
-from billing.models import LedgerEntry
+from billing.models import Contract, LedgerEntry
 from billing.services import penalty_report
 from core.access import contract_required
 from core.pagecache import contract_fragment
@@ -46,7 +46,9 @@ def account(request: HttpRequest) -> HttpResponse:
 def _account_content(request: HttpRequest) -> str:
     summary = account_summary(request.contract)
     context = {
-        "contract": request.contract,
+        "contract": Contract.objects.select_related("customer", "branch").get(
+            pk=request.contract.pk
+        ),
         "summary": summary,
         "energy": _state(summary["energy"], "Задолженность", "Переплата"),
         "penalty": _state(summary["penalty"], "Пени", "Переплата по пени"),

@@ -78,8 +78,8 @@ def test_the_number_of_queries_does_not_grow_with_the_ledger(
     for day in range(entries):
         add(alice_contract, "accrual", dt.date(2025, 1, 1) + dt.timedelta(days=day), debit="1",
             doc_number=f"Р-{day}", period=dt.date(2025, 1, 1))  # fmt: skip
-    # session, user with its contract, customer and branch; summary; recent operations
-    with django_assert_num_queries(4):
+    # session, user with its contract; summary; contract with customer and branch; recent operations
+    with django_assert_num_queries(5):
         assert alice_client.get(URL).status_code == 200
 
 
