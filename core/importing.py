@@ -52,7 +52,7 @@ class Issue:
         return f"{self.path}:{self.line}: {self.column}: {self.reason}"
 
 
-def _normalise_header(name: Any) -> str:
+def normalise_header(name: Any) -> str:
     return str(name or "").strip().lower().lstrip("\ufeff")
 
 
@@ -160,6 +160,11 @@ class Row:
         raise RowError(column, f"«{text}» — допустимо: {', '.join(map(str, options))}")
 
 
+def csv_delimiter(header: str) -> str:
+    """The delimiter of a CSV file judged by its header line: `;` as Excel writes it, or `,`."""
+    return ";" if header.count(";") >= header.count(",") and ";" in header else ","
+
+
 def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         try:
@@ -172,7 +177,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             raise ImportFileError(
                 f"{path}:1: -: строка заголовка длиннее {MAX_LINE_CHARS} символов"
             )
-        delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+        delimiter = csv_delimiter(first)
         handle.seek(0)
         if handle.read(1) != "\ufeff":
             handle.seek(0)
@@ -229,7 +234,7 @@ def read_rows(path: str | Path, required: Iterable[str]) -> Iterator[Row]:
         _, header = next(source)
     except StopIteration:
         raise ImportFileError(f"{path}:1: -: файл пуст") from None
-    columns = [_normalise_header(name) for name in header]
+    columns = [normalise_header(name) for name in header]
     missing = [name for name in required if name not in columns]
     if missing:
         raise ImportFileError(
