@@ -118,8 +118,14 @@ class Reading(models.Model):
         FLAGGED = "flagged", "требует проверки"
         REJECTED = "rejected", "отклонено"
 
+    # No index of its own: the unique (meter, date, zone) one serves every look-up by
+    # meter, newest first by a backward scan (docs/performance.md, Imports).
     meter = models.ForeignKey(
-        Meter, models.PROTECT, related_name="readings", verbose_name="прибор учета"
+        Meter,
+        models.PROTECT,
+        related_name="readings",
+        verbose_name="прибор учета",
+        db_index=False,
     )
     date = models.DateField("дата")
     zone = models.CharField("зона", max_length=1, choices=Zone.choices, default=Zone.TOTAL)
@@ -137,6 +143,7 @@ class Reading(models.Model):
         blank=True,
         related_name="+",
         verbose_name="кем передано",
+        db_index=False,  # reading_submitted_by: imported rows have none
     )
     rollover = models.BooleanField(
         "переход через ноль",
@@ -158,7 +165,14 @@ class Reading(models.Model):
                 condition=models.Q(value__gte=0), name="reading_value_not_negative"
             ),
         ]
-        indexes = [models.Index(fields=("meter", "-date"), name="reading_meter_date")]
+        indexes = [
+            # For SET_NULL when a user is deleted; imported readings are not in it.
+            models.Index(
+                fields=("submitted_by",),
+                condition=models.Q(submitted_by__isnull=False),
+                name="reading_submitted_by",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.meter.number} {self.date:%d.%m.%Y}: {self.value}"

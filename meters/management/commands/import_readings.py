@@ -102,7 +102,8 @@ class Command(ImportCommand):
             seconds = result.seconds
             self.stdout.write(
                 f"Быстрая загрузка: COPY файла {seconds['copy']:.2f} с, "
-                f"проверки {seconds['checks']:.2f} с, запись {seconds.get('insert', 0):.2f} с."
+                f"проверки {seconds['checks']:.2f} с, запись {seconds.get('insert', 0):.2f} с, "
+                f"фиксация {seconds['commit']:.2f} с."
             )
         if dry_run:
             self.stdout.write(
