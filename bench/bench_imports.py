@@ -4,7 +4,8 @@ Builds 1,000,000 reading rows for the benchmark contracts' meters (seed_demo
 --contracts 10000 --meters-per-contract 5 gives 50,000 meters; 20 daily
 readings each after the last monthly one), then times:
   1. `COPY` of the file into a bare table (the ceiling);
-  2. `manage.py import_readings FILE` as a child process, with its peak memory.
+  2. `manage.py import_readings FILE` as a child process, with its peak memory
+     and (verbosity 2) the time of each phase of its fast path on PostgreSQL.
 Run by `make bench` after bench/http_bench.py has seeded the data.
 """
 

@@ -45,6 +45,8 @@ class NotHandled(Exception):
 
 @dataclass
 class Result:
+    """Rows of the file (blank ones aside), what was written, and how long each phase took."""
+
     total: int
     created: int = 0
     updated: int = 0
@@ -99,8 +101,8 @@ def run(path: str, required: tuple[str, ...], *, dry_run: bool) -> Result:
         # The foreign keys are checked at commit (DEFERRABLE INITIALLY DEFERRED).
         result.seconds["commit"] = time.perf_counter() - started
     except (DatabaseError, psycopg.Error) as error:
-        # A bad row breaks a NOT NULL or a unique key of the checked table (or a
-        # concurrent writer took a key): all was rolled back.
+        # A bad row breaks a NOT NULL or the unique index of the checked table (or a
+        # concurrent writer took a key, or deleted a meter): all was rolled back.
         raise NotHandled(type(error).__name__) from None
     return result
 
@@ -146,7 +148,7 @@ def _run(cursor, file: Path, delimiter: str, columns: list[str], dry_run: bool) 
         "zone varchar(1) NOT NULL, value numeric(15, 3) NOT NULL) ON COMMIT DROP"
     )
     # Any rule broken leaves a NULL, which the NOT NULL columns refuse; a row twice
-    # in the file breaks the primary key. Contract and meter numbers are compared as
+    # in the file breaks the unique index built next. Contract and meter numbers are compared as
     # they are: import_meters holds only numbers without spaces around them, so a
     # number with spaces (which Python would strip) goes to the Python path. A value
     # is a plain number (`36156`, `20450,5`), or one once the spaces are taken out.
