@@ -37,6 +37,7 @@ PYTHON_WHITESPACE = (
 # Decimal() might accept (`+5`, `.5`, `1e3`, `1_000`) goes to the Python path.
 PLAIN_NUMBER = r"^[0-9]+(?:[.,][0-9]+)?$"
 CHUNK = 1 << 20
+MAX_PENDING = 16 * CHUNK
 
 
 class NotHandled(Exception):
@@ -75,15 +76,39 @@ def quotes_are_whole_fields(path: Path, delimiter: str) -> bool:
     """Every `"` opens or closes a field or is doubled inside one, as Excel writes.
 
     Python's csv module and PostgreSQL's COPY read such a file alike; a quote in the
-    middle of a bare field they read differently.
+    middle of a bare field they read differently. The file is read in pieces that end
+    at a line break outside quotes (an even number of `"` before it), never whole.
     """
-    data = path.read_bytes()
     d = re.escape(delimiter.encode())
     field_pattern = re.compile(
         rb"(?:^|(?<=" + d + rb')|(?<=\n)|(?<=\r))"(?:[^"]|"")*"(?=' + d + rb"|\r|\n|\Z)"
     )
-    quoted = sum(match.group().count(b'"') for match in field_pattern.finditer(data))
-    return quoted == data.count(b'"')
+    pending = b""
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(CHUNK)
+            pending += chunk
+            cut = len(pending) if not chunk else _line_end_outside_quotes(pending)
+            if cut is None:
+                if len(pending) > MAX_PENDING:
+                    return False  # a quoted field over many megabytes: the Python path
+                continue
+            piece, pending = pending[:cut], pending[cut:]
+            quoted = sum(match.group().count(b'"') for match in field_pattern.finditer(piece))
+            if quoted != piece.count(b'"'):
+                return False
+            if not chunk:
+                return True
+
+
+def _line_end_outside_quotes(data: bytes) -> int | None:
+    """Just past the last line break with an even number of `"` before it, if any."""
+    end = data.rfind(b"\n")
+    while end != -1:
+        if data.count(b'"', 0, end) % 2 == 0:
+            return end + 1
+        end = data.rfind(b"\n", 0, end)
+    return None
 
 
 def run(path: str, required: tuple[str, ...], *, dry_run: bool) -> Result:

@@ -231,3 +231,16 @@ def test_the_whitespace_stripped_in_sql_is_what_python_strips():
     assert copy_import.PYTHON_WHITESPACE == "".join(
         c for c in map(chr, range(0x110000)) if c.isspace()
     )
+
+
+def test_the_quote_check_reads_the_file_in_pieces_and_still_sees_every_quote(tmp_path, monkeypatch):
+    # Pieces of 16 bytes: quoted fields, one over two lines, cross the pieces' ends.
+    monkeypatch.setattr(copy_import, "CHUNK", 16)
+    good = '"Кемерово";1001;"a ""b"" c";1\n"x\ny";2;3;4\n' * 20
+    assert copy_import.quotes_are_whole_fields(write(tmp_path, good, name="g.csv"), ";")
+    bad = good + 'Кемерово;1001;1080"08060";1\n' + good
+    assert not copy_import.quotes_are_whole_fields(write(tmp_path, bad, name="b.csv"), ";")
+    # A quote never closed: the piece never ends, and the check gives up, not the memory.
+    monkeypatch.setattr(copy_import, "MAX_PENDING", 64)
+    endless = '"never closed;1\n' + "row;2\n" * 50
+    assert not copy_import.quotes_are_whole_fields(write(tmp_path, endless, name="e.csv"), ";")
