@@ -106,10 +106,23 @@ def big_contract(meter_count: int):
     return contract
 
 
-def session_for(contract) -> str:
-    """A logged-in session cookie for the contract's portal user, as login() would make."""
+def logged_in(user) -> dict:
+    """A session's data for `user`, as login() would store it."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    return {
+        SESSION_KEY: str(user.pk),
+        BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
+        HASH_SESSION_KEY: user.get_session_auth_hash(),
+        # No idle expiry mid-run.
+        "started": int(time.time()) + 3600,
+        "last_seen": int(time.time()) + 3600,
+    }
+
+
+def session_for(contract) -> str:
+    """A logged-in session cookie for the contract's portal user."""
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User, login_name
@@ -118,10 +131,7 @@ def session_for(contract) -> str:
         username=login_name(contract.branch, contract.number), defaults={"contract": contract}
     )
     store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store["started"] = store["last_seen"] = int(time.time()) + 3600  # no idle expiry mid-run
+    store.update(logged_in(user))
     store.create()
     return store.session_key
 
@@ -130,9 +140,8 @@ def crowd_sessions(count: int) -> tuple[list[int], list[str]]:
     """Logged-in sessions of `count` benchmark contracts (B00001…), one customer each."""
     import datetime as dt
 
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.base import VALID_KEY_CHARS
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
@@ -159,18 +168,12 @@ def crowd_sessions(count: int) -> tuple[list[int], list[str]]:
     expires = timezone.now() + dt.timedelta(hours=2)
     sessions = [
         Session(
-            session_key=get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789"),
-            session_data=store.encode({
-                SESSION_KEY: str(user.pk),
-                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[-1],
-                HASH_SESSION_KEY: user.get_session_auth_hash(),
-                "started": int(time.time()) + 3600,
-                "last_seen": int(time.time()) + 3600,
-            }),
+            session_key=get_random_string(32, VALID_KEY_CHARS),
+            session_data=store.encode(logged_in(user)),
             expire_date=expires,
         )
         for user in User.objects.filter(contract__in=contracts)
-    ]  # fmt: skip
+    ]
     Session.objects.bulk_create(sessions, batch_size=2000)
     return [c.id for c in contracts], [s.session_key for s in sessions]
 

@@ -19,6 +19,10 @@ HISTORY_PAGE_SIZE = 25
 ZERO = Decimal("0.00")
 
 
+def _get_contract(request: HttpRequest) -> Contract:
+    return Contract.objects.select_related("customer", "branch").get(pk=request.contract.pk)
+
+
 def _get_entry_for_contract(request: HttpRequest, pk: int) -> LedgerEntry:
     return get_object_or_404(LedgerEntry.objects.filter(contract=request.contract), pk=pk)
 
@@ -46,9 +50,7 @@ def account(request: HttpRequest) -> HttpResponse:
 def _account_content(request: HttpRequest) -> str:
     summary = account_summary(request.contract)
     context = {
-        "contract": Contract.objects.select_related("customer", "branch").get(
-            pk=request.contract.pk
-        ),
+        "contract": _get_contract(request),
         "summary": summary,
         "energy": _state(summary["energy"], "Задолженность", "Переплата"),
         "penalty": _state(summary["penalty"], "Пени", "Переплата по пени"),
