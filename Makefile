@@ -47,9 +47,12 @@ test: $(STAMP) var lint
 test-faults: $(STAMP) var
 	$(BIN)/pytest -m faults tests/faults
 
-# Regenerate the lock file after changing pyproject.toml (needs uv: pip install uv).
+# Regenerate the lock files after changing pyproject.toml (needs uv: pip install uv).
+# requirements.lock is development and CI (with the dev extra); requirements.prod.lock
+# is what the production image installs, without test tools.
 lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.prod.lock
 
 clean:
 	rm -rf $(VENV) var
