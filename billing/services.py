@@ -11,7 +11,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from billing import penalties
-from billing.models import Contract, KeyRate, LedgerEntry
+from billing.models import Contract, KeyRate, LedgerEntry, new_registration_code
+from core.audit import record
 
 ZERO = Decimal("0.00")
 CHUNK = 500
@@ -152,3 +153,12 @@ def _set_penalty_amount(entry: LedgerEntry, delta: Decimal, on_date: dt.date) ->
 def lock_entries(entry_ids) -> int:
     """Mark entries on which a document was issued: from now on they are read-only."""
     return LedgerEntry.objects.filter(pk__in=list(entry_ids)).update(is_locked=True)
+
+
+@transaction.atomic
+def renew_registration_code(contract: Contract, *, staff=None, request=None) -> str:
+    """A new «Код регистрации» on the customer's request: the printed old one stops working."""
+    contract.registration_code = new_registration_code()
+    contract.save(update_fields=["registration_code"])
+    record("contract.registration_code_renewed", request=request, user=staff, target=contract)
+    return contract.registration_code

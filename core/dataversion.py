@@ -169,3 +169,39 @@ def operation(*tables: str):
         lambda apps, schema_editor: install(schema_editor, *tables),
         lambda apps, schema_editor: uninstall(schema_editor, *tables),
     )
+
+
+def _stash_sqlite_triggers(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'eskk_dv_%'"
+        )
+        connection.eskk_stashed_triggers = cursor.fetchall()
+    for name, _ in connection.eskk_stashed_triggers:
+        schema_editor.execute(f'DROP TRIGGER "{name}"', params=None)
+
+
+def _restore_sqlite_triggers(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    for _, sql in getattr(connection, "eskk_stashed_triggers", ()):
+        schema_editor.execute(sql, params=None)
+    connection.eskk_stashed_triggers = ()
+
+
+def keeping_triggers(*operations) -> list:
+    """`operations` that rebuild a table on SQLite (most column changes do), triggers kept.
+
+    SQLite rebuilds a table by copying it under a new name; a trigger of another
+    table that names it stops the rename. The triggers are dropped first and
+    created again from their own SQL afterwards; PostgreSQL needs neither.
+    """
+    from django.db import migrations
+
+    return [
+        migrations.RunPython(_stash_sqlite_triggers, _restore_sqlite_triggers),
+        *operations,
+        migrations.RunPython(_restore_sqlite_triggers, _stash_sqlite_triggers),
+    ]
