@@ -21,7 +21,6 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from billing.importers import IMPORTS
-from billing.services import credit_payment
 from billing.models import (
     Branch,
     Contract,
@@ -31,6 +30,7 @@ from billing.models import (
     LedgerEntry,
     VatRate,
 )
+from billing.services import credit_payment
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
