@@ -30,6 +30,7 @@ from billing.models import (
     LedgerEntry,
     VatRate,
 )
+from billing.services import credit_payment
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -221,6 +222,19 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset.filter(is_locked=False))
 
     def save_model(self, request, obj, form, change):
+        if not change and obj.kind == LedgerEntry.Kind.PAYMENT:
+            entry = credit_payment(
+                obj.contract,
+                obj.credit,
+                obj.doc_number,
+                obj.date,
+                user=request.user,
+                description=obj.description,
+                request=request,
+            )
+            # The admin goes on with its own `obj` (history, redirect): it becomes the entry.
+            vars(obj).update(vars(entry))
+            return
         if not change:
             obj.created_by = request.user
             obj.source = LedgerEntry.Source.STAFF
