@@ -62,7 +62,7 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = (ContractInline,)
 
 
-class UploadForm(forms.Form):
+class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label="Что загружается", choices=ImportBatch.Kind.choices)
     file = forms.FileField(label="Файл выгрузки (CSV или XLSX)")
     dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
@@ -134,7 +134,7 @@ class ContractAdmin(admin.ModelAdmin):
             raise PermissionDenied
         result = None
         if request.method == "POST":
-            form = UploadForm(request.POST, request.FILES)
+            form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 ok, lines = run_upload(
                     form.cleaned_data["file"],
@@ -146,7 +146,7 @@ class ContractAdmin(admin.ModelAdmin):
                 level = messages.SUCCESS if ok else messages.ERROR
                 messages.add_message(request, level, lines[-1] if lines else "Файл обработан.")
         else:
-            form = UploadForm(initial={"kind": request.GET.get("kind", "contracts")})
+            form = ImportUploadForm(initial={"kind": request.GET.get("kind", "contracts")})
         context = {
             **self.admin_site.each_context(request),
             "title": "Загрузка выгрузки биллинга",
