@@ -47,7 +47,7 @@ def test_a_rollover_is_plausible_only_within_the_spike_limit(alice_contract):
             (dt.date(2026, 8, 31), 999_700),
             (dt.date(2026, 9, 30), 999_800),
             (dt.date(2026, 10, 31), 999_900),
-        ],  # fmt: skip
+        ],
     )
     # 100 a month × 60 = 6 000 kWh; three times that is the limit, 18 000 kWh (300 units).
     plausible = check(meter, TODAY, 150, confirm_rollover=True)
