@@ -32,6 +32,7 @@ from billing.models import (
     PriceCategory,
     VoltageLevel,
 )
+from billing.services import Credit, credit_payments
 from billing.validators import validate_inn, validate_kpp
 from billing.vat import vat_amount, vat_rate_for
 from core.formatting import group_digits
@@ -537,17 +538,7 @@ class PaymentsImport(BillingImport):
                 counts["unchanged"] += 1  # a card payment the portal already credited
             elif entry is None:
                 to_create.append(
-                    LedgerEntry(
-                        contract_id=record.contract_id,
-                        kind=LedgerEntry.Kind.PAYMENT,
-                        source=LedgerEntry.Source.IMPORT,
-                        date=record.date,
-                        doc_date=record.date,
-                        doc_number=record.doc_number,
-                        description=f"Оплата по платежному поручению № {record.doc_number}",
-                        credit=record.amount,
-                        import_batch=batch,
-                    )
+                    Credit(record.contract_id, record.amount, record.doc_number, record.date)
                 )
                 counts["created"] += 1
             elif entry.credit != record.amount:
@@ -558,7 +549,15 @@ class PaymentsImport(BillingImport):
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
-        LedgerEntry.objects.bulk_create(to_create)
+        credit_payments(
+            to_create,
+            user=batch.user,
+            username=batch.operator,
+            source=LedgerEntry.Source.IMPORT,
+            batch=batch,
+        )
+        # A corrected amount of an imported order is the billing system's correction of
+        # its own record, not a second payment: updated in place.
         bulk_update(LedgerEntry, to_update, ["credit", "import_batch", "updated_at"])
         return counts
 
