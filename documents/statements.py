@@ -6,7 +6,6 @@ and never stored: asking again after a new payment gives the new figures.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,16 +17,13 @@ from django.utils import timezone
 
 from billing.ledger import balance_before
 from billing.models import Contract, LedgerEntry
+from core.dates import month_end
 from core.formatting import money, month_label
 from documents.wording import amount_in_words
 from meters.models import DeliveryPoint, Reading, ReadingZone
 
 ZERO = Decimal("0.00")
 KWH = Decimal("0.001")
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def last_day(first: dt.date) -> dt.date:
