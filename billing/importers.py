@@ -24,13 +24,14 @@ from django.db import connection
 from django.utils import timezone
 
 from billing.models import (
+    PRICE_CATEGORY_FOR_POWER_MESSAGE,
     Branch,
     Contract,
     Customer,
     ImportBatch,
     LedgerEntry,
-    PriceCategory,
     VoltageLevel,
+    allowed_price_categories,
 )
 from billing.services import Credit, credit_payments
 from billing.validators import validate_inn, validate_kpp
@@ -38,7 +39,6 @@ from billing.vat import vat_amount, vat_rate_for
 from core.formatting import group_digits
 from core.importing import ImportCommand, Row, RowError
 
-LARGE_POWER_KW = Decimal("670")
 KOPECK = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 # Excel users type ВН/СН with Latin letters that look the same.
@@ -205,12 +205,8 @@ class ContractsImport(BillingImport):
             raise RowError("kpp", "у ИП и физического лица (ИНН из 12 цифр) нет КПП")
         category = row.integer("price_category", minimum=1, maximum=6)
         power = row.decimal("max_power_kw", places=3, minimum=Decimal(0))
-        if power >= LARGE_POWER_KW and category < PriceCategory.THIRD:
-            raise RowError(
-                "price_category",
-                f"при максимальной мощности {group_digits(power, 3)} кВт (670 кВт и более) "
-                "допустимы только категории 3–6",
-            )
+        if category not in allowed_price_categories(power):
+            raise RowError("price_category", PRICE_CATEGORY_FOR_POWER_MESSAGE)
         voltage = row.text("voltage_level", max_length=8).upper().translate(LATIN_LOOKALIKES)
         if voltage not in VoltageLevel.values:
             raise RowError(

@@ -67,6 +67,21 @@ class VoltageLevel(models.TextChoices):
     LOW = "НН", "НН"
 
 
+# Основные положения (ПП № 442), п. 97: from 670 kW of maximum power only categories 3–6.
+LARGE_POWER_KW = Decimal("670")
+PRICE_CATEGORY_FOR_POWER_MESSAGE = (
+    "При максимальной мощности 670 кВт и более доступны только категории 3–6."
+)
+
+
+def allowed_price_categories(max_power_kw: Decimal) -> tuple[int, ...]:
+    """The price categories a customer of `max_power_kw` may choose (ПП № 442, п. 97):
+    from 670 kW only 3–6, below it any of 1–6."""
+    if max_power_kw is not None and max_power_kw >= LARGE_POWER_KW:
+        return (3, 4, 5, 6)
+    return tuple(PriceCategory.values)
+
+
 class Contract(models.Model):
     """A supply contract; its number within the branch is the portal login."""
 
@@ -113,6 +128,14 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"№ {self.number} ({self.branch})"
+
+    def allowed_price_categories(self) -> tuple[int, ...]:
+        """The categories this contract's maximum power allows (ПП № 442, п. 97)."""
+        return allowed_price_categories(self.max_power_kw)
+
+    def clean(self) -> None:
+        if self.price_category not in self.allowed_price_categories():
+            raise ValidationError({"price_category": PRICE_CATEGORY_FOR_POWER_MESSAGE})
 
 
 class LedgerEntry(models.Model):

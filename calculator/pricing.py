@@ -17,6 +17,8 @@ from decimal import Decimal
 from core.formatting import round_money
 
 THOUSAND = Decimal(1000)
+# The bands of the сбытовая надбавка; 670 kW is also where categories 1–2 end
+# (billing.models.allowed_price_categories).
 BAND_670_KW = Decimal(670)
 BAND_10_MW = Decimal(10_000)
 
@@ -44,11 +46,6 @@ def band_for(max_power_kw: Decimal) -> str:
     if max_power_kw < BAND_10_MW:
         return "670-10000"
     return "ge10000"
-
-
-def allowed_categories(max_power_kw: Decimal) -> tuple[int, ...]:
-    """From 670 kW a customer may choose only categories 3–6; below it any of 1–6."""
-    return (3, 4, 5, 6) if max_power_kw >= BAND_670_KW else (1, 2, 3, 4, 5, 6)
 
 
 def month_hours(month: dt.date) -> list[Hour]:
