@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from billing.models import Branch, Contract
-from billing.vat import vat_amount, vat_rate_for
+from billing.vat import vat_error, vat_rate_for
 from core.importing import ImportCommand, Issue, Row, RowError
 from documents.models import Document
 from documents.services import issue_document
@@ -141,11 +141,9 @@ class Command(ImportCommand):
                 f"{net} не равно количество × цена ({quantity} × {price} = "
                 f"{(quantity * price).quantize(Decimal('0.00001'))})",
             )
-        expected_vat = vat_amount(net, rate)
-        if vat != expected_vat:
-            raise RowError(
-                f"vat{suffix}", f"{vat} не равно {net} × {rate}% = {expected_vat} (до копейки)"
-            )
+        error = vat_error(net, vat, rate)
+        if error:
+            raise RowError(f"vat{suffix}", error)
         if amount != net + vat:
             raise RowError(f"amount{suffix}", f"{amount} не равно {net} + {vat} = {net + vat}")
         return {
