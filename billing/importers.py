@@ -22,9 +22,9 @@ from pathlib import Path
 from django.db import connection
 from django.utils import timezone
 
+from billing.branches import Branches
 from billing.models import (
     PRICE_CATEGORY_FOR_POWER_MESSAGE,
-    Branch,
     Contract,
     Customer,
     ImportBatch,
@@ -104,10 +104,7 @@ class BillingImport(ImportCommand):
 
     def prepare(self) -> None:
         self.today = timezone.localdate()
-        self.branches: dict[str, int] = {}
-        for branch in Branch.objects.all():
-            for name in (branch.name, branch.code, branch.login_label):
-                self.branches[name.lower()] = branch.pk
+        self.branches = Branches()
         self.contracts: dict[tuple[int, str], int] = {}
         if self.needs_contracts:
             self.contracts = {
@@ -118,11 +115,7 @@ class BillingImport(ImportCommand):
             }
 
     def branch_id(self, row: Row) -> int:
-        city = row.text("city", max_length=64)
-        key = city.lower().removeprefix("г.").strip()
-        if key not in self.branches:
-            raise RowError("city", f"«{city}» — нет такого города (Кемерово или Березовский)")
-        return self.branches[key]
+        return self.branches.of_row(row).pk
 
     def contract_id(self, row: Row) -> int:
         branch_id = self.branch_id(row)
