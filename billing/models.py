@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from billing.validators import validate_inn, validate_kpp
+from billing.validators import validate_inn, validate_inn_kpp, validate_kpp
 
 
 class Branch(models.Model):
@@ -45,10 +45,8 @@ class Customer(models.Model):
         return f"{self.name} (ИНН {self.inn})"
 
     def clean(self) -> None:
-        if len(self.inn) == 10 and not self.kpp:
-            raise ValidationError({"kpp": "У организации (ИНН из 10 цифр) должен быть КПП."})
-        if len(self.inn) == 12 and self.kpp:
-            raise ValidationError({"kpp": "У ИП и физического лица (ИНН из 12 цифр) нет КПП."})
+        # Each field's own validator reports a malformed ИНН or КПП; here the pair.
+        validate_inn_kpp(self.inn, self.kpp)
 
 
 class PriceCategory(models.IntegerChoices):

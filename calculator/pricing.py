@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from billing.vat import vat_amount
 from core.formatting import round_money
 
 THOUSAND = Decimal(1000)
@@ -117,7 +118,7 @@ def with_vat(lines: Iterable[Line], vat_rate: Decimal) -> Cost:
     """Net total as the sum of the rounded components, НДС on it, and the total."""
     lines = tuple(lines)
     net = sum((line.amount for line in lines), Decimal("0.00"))
-    vat = round_money(net * vat_rate / Decimal(100))
+    vat = vat_amount(net, vat_rate)
     return Cost(lines=lines, net=net, vat_rate=vat_rate, vat=vat, total=net + vat)
 
 

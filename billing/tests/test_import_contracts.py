@@ -78,9 +78,9 @@ def test_each_bad_row_is_reported_as_file_line_column_reason_and_nothing_is_writ
         run(path)
     err = capsys.readouterr().err.splitlines()
     assert err == [
-        f"{path}:3: city: «Новосибирск» — нет такого города (Кемерово или Березовский)",
+        f"{path}:3: city: «Новосибирск» — нет такого города (Березовский или Кемерово)",
         f"{path}:4: inn: ИНН указан неверно: не сходится контрольное число.",
-        f"{path}:5: kpp: у организации (ИНН из 10 цифр) должен быть КПП",
+        f"{path}:5: kpp: У организации (ИНН из 10 цифр) должен быть КПП.",
         f"{path}:6: price_category: При максимальной мощности 670 кВт и более доступны "
         "только категории 3–6.",
         f"{path}:7: price_category: должно быть не больше 6",
