@@ -7,7 +7,7 @@ from django.db import connection
 from django.utils import timezone
 from stdnum.ru import inn as stdnum_inn
 
-from billing.models import Branch, Contract, Customer, LedgerEntry
+from billing.models import Branch, Contract, Customer, KeyRateConfirmation, LedgerEntry
 from billing.services import accrue_penalties
 from billing.vat import vat_amount, vat_rate_for
 from core.formatting import round_money
@@ -147,6 +147,10 @@ def seed(ctx: dict, stdout) -> None:
         contracts[(branch, number)] = contract
     ctx["branches"] = branches
     ctx["contracts"] = contracts
+    # The demo's clock moves: its rates count as confirmed up to the day it is seeded.
+    KeyRateConfirmation.objects.get_or_create(
+        confirmed_to=today, defaults={"source": "демо-данные: на день заполнения"}
+    )
     # Booked penalties up to the end of last month for two of the demo contracts; 1001 stays
     # without, so that its balance is exactly its unpaid last month.
     accrue_penalties(

@@ -8,24 +8,39 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Q, Subquery, Sum
 
 from billing import penalties
-from billing.models import Contract, KeyRate, LedgerEntry
+from billing.models import ConsumerKind, Contract, KeyRate, KeyRateConfirmation, LedgerEntry
+from core.formatting import round_money
 
 ZERO = Decimal("0.00")
 CHUNK = 500
 _OPERATION_FIELDS = ("contract_id", "kind", "date", "debit", "credit", "period", "doc_number")
 
 
+def rates_confirmed_to() -> dt.date | None:
+    """The latest day up to which operators confirmed the key rates are complete."""
+    return KeyRateConfirmation.objects.aggregate(day=Max("confirmed_to"))["day"]
+
+
 def key_rates() -> penalties.KeyRates:
-    return penalties.KeyRates(KeyRate.objects.values_list("valid_from", "rate"))
+    """The rate table and its confirmation day, in one query."""
+    latest = KeyRateConfirmation.objects.order_by("-confirmed_to").values("confirmed_to")[:1]
+    rows = list(
+        KeyRate.objects.annotate(confirmed=Subquery(latest)).values_list(
+            "valid_from", "rate", "confirmed"
+        )
+    )
+    confirmed_to = rows[0][2] if rows else rates_confirmed_to()
+    return penalties.KeyRates([(day, rate) for day, rate, _ in rows], confirmed_to=confirmed_to)
 
 
 def _operations(contract_ids, on_date: dt.date) -> dict[int, list[penalties.Operation]]:
+    """The energy account's operations: payments stated for penalties pay no energy."""
     rows = (
         LedgerEntry.objects.filter(contract_id__in=contract_ids, date__lte=on_date)
-        .exclude(kind=LedgerEntry.Kind.PENALTY)
+        .exclude(LedgerEntry.penalty_side())
         .order_by("date", "id")
         .values_list(*_OPERATION_FIELDS)
     )
@@ -37,27 +52,59 @@ def _operations(contract_ids, on_date: dt.date) -> dict[int, list[penalties.Oper
 
 @dataclass(frozen=True)
 class PenaltyReport:
-    """The calculation shown to the customer: lines, their total and what is booked."""
+    """The calculation shown to the customer: lines, their total, what is booked and paid."""
 
     on_date: dt.date
+    consumer_kind: str
     lines: list[penalties.PenaltyLine]
     total: Decimal
     booked: Decimal
+    paid: Decimal
     error: str = ""
+
+    @property
+    def unpaid(self) -> Decimal:
+        """Booked and not paid: what the account shows as «Пени»."""
+        return self.booked - self.paid
+
+    @property
+    def not_booked(self) -> Decimal:
+        """Calculated to the day but not booked yet (the next penalty run books it)."""
+        return self.total - self.booked if not self.error else ZERO
+
+    @property
+    def due(self) -> Decimal:
+        """The penalty to pay on the day: the calculation (or, without one, what is booked)
+        less what was paid for penalties."""
+        owed = self.booked if self.error else max(self.total, self.booked)
+        return max(owed - self.paid, ZERO)
+
+    @property
+    def consumer_kind_label(self) -> str:
+        return ConsumerKind(self.consumer_kind).label
 
 
 def penalty_report(contract: Contract, on_date: dt.date) -> PenaltyReport:
-    """The penalty of `contract` as calculated on `on_date`, beside the penalties booked by then."""
+    """The penalty of `contract` as calculated on `on_date`, beside the penalties booked
+    and paid by then."""
     operations = _operations([contract.pk], on_date)[contract.pk]
-    booked = LedgerEntry.objects.filter(
-        contract=contract, kind=LedgerEntry.Kind.PENALTY, date__lte=on_date
-    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
-    booked_total = (booked["debit"] or ZERO) - (booked["credit"] or ZERO)
+    penalty_kind = Q(kind=LedgerEntry.Kind.PENALTY)
+    sums = LedgerEntry.objects.filter(
+        LedgerEntry.penalty_side(), contract=contract, date__lte=on_date
+    ).aggregate(
+        charged=Sum("debit", filter=penalty_kind),
+        recomputed=Sum("credit", filter=penalty_kind),
+        paid=Sum("credit", filter=~penalty_kind),
+        refunded=Sum("debit", filter=~penalty_kind),
+    )
+    booked = round_money((sums["charged"] or ZERO) - (sums["recomputed"] or ZERO))
+    paid = round_money((sums["paid"] or ZERO) - (sums["refunded"] or ZERO))
+    kind = contract.consumer_kind
     try:
-        lines, total = penalties.calculate(operations, key_rates(), on_date)
+        lines, total = penalties.calculate(operations, key_rates(), on_date, kind)
     except LookupError as error:
-        return PenaltyReport(on_date, [], ZERO, booked_total, error=str(error))
-    return PenaltyReport(on_date, lines, total, booked_total)
+        return PenaltyReport(on_date, kind, [], ZERO, booked, paid, error=str(error))
+    return PenaltyReport(on_date, kind, lines, total, booked, paid)
 
 
 def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None) -> Counter:
@@ -69,6 +116,7 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None)
     """
     counts: Counter = Counter(created=0, updated=0, unchanged=0, skipped=0)
     rates = key_rates()
+    rates.check(on_date)  # raises RatesNotConfirmed before anything is booked
     entries = LedgerEntry.objects.filter(date__lte=on_date)
     if contracts is not None:
         entries = entries.filter(contract__in=contracts)
@@ -86,7 +134,9 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None)
 def _accrue_chunk(chunk, on_date, rates, dry_run) -> Counter:
     counts: Counter = Counter()
     # Two runs at once wait for each other here instead of booking twice.
-    list(Contract.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+    kinds = dict(
+        Contract.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "consumer_kind")
+    )
     system = LedgerEntry.objects.filter(
         contract_id__in=chunk, kind=LedgerEntry.Kind.PENALTY, source=LedgerEntry.Source.SYSTEM
     )
@@ -104,7 +154,9 @@ def _accrue_chunk(chunk, on_date, rates, dry_run) -> Counter:
         if contract_id in later:
             counts["skipped"] += 1
             continue
-        _, total = penalties.calculate(operations.get(contract_id, []), rates, on_date)
+        _, total = penalties.calculate(
+            operations.get(contract_id, []), rates, on_date, kinds[contract_id]
+        )
         delta = total - booked.get(contract_id, ZERO)
         entry = existing.get(contract_id)
         if entry is not None and entry.amount == -delta:
