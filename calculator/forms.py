@@ -17,7 +17,7 @@ ZONE_FIELDS = {
 }
 
 
-class AmountField(forms.DecimalField):
+class QuantityField(forms.DecimalField):
     """A non-negative number typed the Russian way (`12 345,5`) or with a dot."""
 
     def __init__(self, *, negative_message: str, **kwargs):
@@ -45,8 +45,8 @@ class AmountField(forms.DecimalField):
             raise forms.ValidationError(self.negative_message, code="negative")
 
 
-def volume_field(label: str) -> AmountField:
-    return AmountField(label=label, negative_message="Объем не может быть отрицательным.")
+def volume_field(label: str) -> QuantityField:
+    return QuantityField(label=label, negative_message="Объем не может быть отрицательным.")
 
 
 class CalculatorForm(forms.Form):
@@ -59,7 +59,7 @@ class CalculatorForm(forms.Form):
         label="Ценовая категория", choices=CATEGORY_CHOICES, coerce=int
     )
     voltage_level = forms.ChoiceField(label="Уровень напряжения", choices=VoltageLevel.choices)
-    max_power_kw = AmountField(
+    max_power_kw = QuantityField(
         label="Максимальная мощность, кВт",
         required=True,
         negative_message="Мощность не может быть отрицательной.",
@@ -228,7 +228,7 @@ class CalculatorForm(forms.Form):
             total = sum(profile.values(), Decimal(0))
             before = (month - dt.timedelta(days=1)).replace(day=1)
             previous = services.contract_profile(self.contract, before) or None
-        consumption = pricing.Consumption(
+        consumption = pricing.MonthlyConsumption(
             month=month,
             total_kwh=total,
             zones=zones,

@@ -104,7 +104,7 @@ class HourlyTariff:
 
 
 @dataclass(frozen=True)
-class Consumption:
+class MonthlyConsumption:
     """What a customer consumed in a month, as much of it as is known."""
 
     month: dt.date

@@ -42,12 +42,12 @@ class Inputs:
     category: int
     voltage_level: str
     max_power_kw: Decimal
-    consumption: pricing.Consumption
+    consumption: pricing.MonthlyConsumption
     zone_scheme: int = 2
 
 
 @dataclass(frozen=True)
-class Result:
+class Estimate:
     inputs: Inputs
     band: str
     cost: pricing.Cost
@@ -160,7 +160,7 @@ def contract_profile_months(contract) -> list[dt.date]:
 
 
 def _lines(
-    category: int, scheme: int, consumption: pricing.Consumption, tariffs: Tariffs
+    category: int, scheme: int, consumption: pricing.MonthlyConsumption, tariffs: Tariffs
 ) -> list[pricing.Line]:
     """The components of one category for the consumption given (ValueError: not enough data)."""
     if category == 1:
@@ -189,7 +189,7 @@ def _lines(
     )
 
 
-def calculate(inputs: Inputs) -> Result:
+def calculate(inputs: Inputs) -> Estimate:
     """The cost of the consumption under the chosen category, with НДС of the month."""
     band = pricing.band_for(inputs.max_power_kw)
     tariffs = Tariffs(inputs.tariff_month, inputs.voltage_level, band)
@@ -203,7 +203,7 @@ def calculate(inputs: Inputs) -> Result:
                 consumption.profile, consumption.peak_hours, consumption.previous
             )
         )
-    return Result(
+    return Estimate(
         inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate), warnings=warnings
     )
 

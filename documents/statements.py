@@ -19,7 +19,7 @@ from billing.ledger import balance_before
 from billing.models import Contract, LedgerEntry
 from core.formatting import money, month_label
 from documents.wording import amount_in_words
-from meters.models import DeliveryPoint, Reading, Zone
+from meters.models import DeliveryPoint, Reading, ReadingZone
 
 ZERO = Decimal("0.00")
 KWH = Decimal("0.001")
@@ -206,7 +206,7 @@ class PointConsumption:
 
 
 @dataclass
-class Consumption:
+class ConsumptionBreakdown:
     contract: Contract
     start: dt.date
     end: dt.date
@@ -234,7 +234,7 @@ def consumed(start: Decimal, end: Decimal, digits: int, coefficient: Decimal) ->
     return (difference * coefficient).quantize(KWH)
 
 
-def consumption(contract: Contract, start: dt.date, end: dt.date) -> Consumption:
+def consumption(contract: Contract, start: dt.date, end: dt.date) -> ConsumptionBreakdown:
     """Per delivery point, meter and zone: the readings around the period and the kWh between.
 
     The start reading is the last accepted one before the period (usually the
@@ -283,7 +283,7 @@ def consumption(contract: Contract, start: dt.date, end: dt.date) -> Consumption
                         meter_number=meter.number,
                         meter_model=meter.model,
                         coefficient=meter.coefficient,
-                        zone=Zone(zone).label,
+                        zone=ReadingZone(zone).label,
                         start_date=start_date,
                         start_value=start_value,
                         end_date=end_date,
@@ -292,4 +292,4 @@ def consumption(contract: Contract, start: dt.date, end: dt.date) -> Consumption
                     )
                 )
         result.append(item)
-    return Consumption(contract=contract, start=start, end=closing_day, points=result)
+    return ConsumptionBreakdown(contract=contract, start=start, end=closing_day, points=result)

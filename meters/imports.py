@@ -10,14 +10,14 @@ from django.utils import timezone
 
 from billing.models import Branch, Contract
 from core.importing import Row, RowError
-from meters.models import ZONES_BY_COUNT, Meter, Zone
+from meters.models import ZONES_BY_COUNT, Meter, ReadingZone
 from meters.readings import parse_value, value_error
 
 ZONE_NAMES = {
-    **{zone.value.lower(): zone.value for zone in Zone},
-    **{zone.label.lower(): zone.value for zone in Zone},
+    **{zone.value.lower(): zone.value for zone in ReadingZone},
+    **{zone.label.lower(): zone.value for zone in ReadingZone},
 }
-ZONE_INDEX = {zone.value: index for index, zone in enumerate(Zone)}
+ZONE_INDEX = {zone.value: index for index, zone in enumerate(ReadingZone)}
 AMBIGUOUS = -1
 
 
@@ -90,12 +90,12 @@ def zone_of(row: Row, zone_codes: tuple[str, ...], meter_number: str) -> str:
     if not text:
         if len(zone_codes) == 1:
             return zone_codes[0]
-        names = ", ".join(Zone(z).label for z in zone_codes)
+        names = ", ".join(ReadingZone(z).label for z in zone_codes)
         raise RowError("zone", f"у прибора учета {meter_number} несколько зон: укажите {names}")
     zone = ZONE_NAMES.get(text)
     if zone not in zone_codes:
         # The names only for a message: a million good rows should not build them.
-        names = ", ".join(Zone(z).label for z in zone_codes)
+        names = ", ".join(ReadingZone(z).label for z in zone_codes)
         raise RowError("zone", f"«{text}» — у прибора учета {meter_number} зоны: {names}")
     return zone
 

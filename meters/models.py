@@ -7,7 +7,7 @@ from django.db import models
 from billing.models import Contract, VoltageLevel
 
 
-class Zone(models.TextChoices):
+class ReadingZone(models.TextChoices):
     """Tariff zones of the day; a single-rate meter reads the whole day («сутки»)."""
 
     TOTAL = "T", "сутки"
@@ -18,9 +18,9 @@ class Zone(models.TextChoices):
 
 
 ZONES_BY_COUNT = {
-    1: (Zone.TOTAL,),
-    2: (Zone.DAY, Zone.NIGHT),
-    3: (Zone.PEAK, Zone.HALF_PEAK, Zone.NIGHT),
+    1: (ReadingZone.TOTAL,),
+    2: (ReadingZone.DAY, ReadingZone.NIGHT),
+    3: (ReadingZone.PEAK, ReadingZone.HALF_PEAK, ReadingZone.NIGHT),
 }
 
 
@@ -128,7 +128,9 @@ class Reading(models.Model):
         db_index=False,
     )
     date = models.DateField("дата")
-    zone = models.CharField("зона", max_length=1, choices=Zone.choices, default=Zone.TOTAL)
+    zone = models.CharField(
+        "зона", max_length=1, choices=ReadingZone.choices, default=ReadingZone.TOTAL
+    )
     value = models.DecimalField("показание", max_digits=15, decimal_places=3)
     source = models.CharField(
         "источник", max_length=16, choices=Source.choices, default=Source.CUSTOMER

@@ -21,7 +21,7 @@ from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from core.formatting import group_digits, month_label
-from meters.models import ClosedPeriod, Meter, Reading, Zone
+from meters.models import ClosedPeriod, Meter, Reading, ReadingZone
 
 SPIKE_FACTOR = 3
 DAYS_PER_MONTH = Decimal("30.4375")
@@ -66,7 +66,7 @@ def value_error(meter: Meter, value: Decimal) -> str | None:
 
 
 def zone_label(zone: str) -> str:
-    return Zone(zone).label
+    return ReadingZone(zone).label
 
 
 def format_value(value: Decimal) -> str:

@@ -55,7 +55,9 @@ def test_an_overpayment_is_worded_as_overpayment(alice_client, alice_contract):
         '<dt>Переплата</dt>\n    <dd class="money overpayment" data-testid="energy">100,10 руб.</dd>'
         in text
     )
-    assert '<dt>Пени начисленные</dt>\n    <dd class="money " data-testid="penalty">нет</dd>' in text
+    assert (
+        '<dt>Пени начисленные</dt>\n    <dd class="money " data-testid="penalty">нет</dd>' in text
+    )
     assert 'data-testid="penalty-calculated"' not in text
 
 
