@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.calendar import next_working_day
+from core.dates import month_start
 from core.formatting import month_label, round_money
 
 ZERO = Decimal("0.00")
@@ -117,11 +118,6 @@ class KeyRates:
         if index < 0:
             raise LookupError(f"Нет ключевой ставки Банка России на {day:%d.%m.%Y}")
         return self._rates[index]
-
-
-def month_start(day: dt.date, forward: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 + forward
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def penalty_amount(base: Decimal, days: int, rate: Decimal, divisor: Decimal = DIVISOR) -> Decimal:

@@ -23,3 +23,10 @@ def validate_inn(value: str) -> None:
 def validate_kpp(value: str) -> None:
     if value and not (len(value) == 9 and value.isdigit()):
         raise ValidationError("КПП должен состоять из 9 цифр.", code="kpp_format")
+
+
+def valid_inn(prefix: str) -> str:
+    """Complete 9 or 10 leading digits to a valid organisation or personal ИНН."""
+    if len(prefix) == 9:
+        return prefix + stdnum_inn.calc_company_check_digit(prefix)
+    return prefix + stdnum_inn.calc_personal_check_digits(prefix)

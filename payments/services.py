@@ -69,6 +69,7 @@ def start_payment(
             f"{description(purpose)}, договор № {contract.number}",
             back,
             back,
+            request=request,
         )
     except (client.GatewayUnavailable, client.GatewayError) as error:
         PaymentEvent.objects.create(
@@ -141,7 +142,7 @@ def settle(payment: Payment, request: HttpRequest | None = None) -> Payment:
     """Ask the gateway for the payment's status and apply it. Raises GatewayUnavailable."""
     if payment.gateway_payment_id is None:
         return payment
-    state = client.get_state(payment.gateway_payment_id)
+    state = client.get_state(payment.gateway_payment_id, request)
     PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.STATE, message=state)
     return apply_state(payment.pk, state, request=request)
 

@@ -14,6 +14,7 @@ from billing import demo
 from billing.ledger import account_summary
 from billing.models import LedgerEntry
 from billing.services import accrue_penalties, credit_payment, penalty_report
+from core.dates import month_end
 
 D = Decimal
 HEADER = "city,contract_number,date,amount,doc_number,purpose\n"
@@ -117,7 +118,7 @@ def test_contract_2002_of_the_demo_pays_off_energy_and_penalties_and_the_account
     contract = make_contract(kemerovo, "2002", price_category=3)
     today = timezone.localdate()
     LedgerEntry.objects.bulk_create(demo.ledger_history(contract, 310000, 12, today))
-    accrue_penalties(demo.month_end(demo.month_start(today, 1)), contracts=[contract])
+    accrue_penalties(month_end(today, -1), contracts=[contract])
     user = make_user(contract, "Pass-2002-word")
     client.force_login(user)
     pay = client.get(reverse("payments:pay")).context["form"].initial

@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from core.sqlite_triggers import parked
+
 
 class Migration(migrations.Migration):
 
@@ -9,10 +11,10 @@ class Migration(migrations.Migration):
         ('payments', '0002_data_version_triggers'),
     ]
 
-    operations = [
+    operations = parked(
         migrations.AddField(
             model_name='payment',
             name='purpose',
             field=models.CharField(choices=[('energy', 'за электроэнергию'), ('penalty', 'пени')], default='energy', help_text='переходит в операцию по лицевому счету (ГК РФ ст. 319)', max_length=16, verbose_name='назначение платежа'),
         ),
-    ]
+    )
