@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from core.access import contract_required
 from core.audit import record
 from core.pagecache import contract_cached, contract_fragment
-from meters.forms import MeterSearchForm, ReadingForm, UploadForm, bulk_date
+from meters.forms import MeterSearchForm, ReadingForm, ReadingUploadForm, bulk_date
 from meters.models import DeliveryPoint, Meter
 from meters.readings import (
     Entry,
@@ -320,7 +320,7 @@ def _render_bulk(request, meters, rows, *, day, date_error=None, upload=None, pr
         "rows": rows,
         "date": day,
         "date_error": date_error,
-        "upload": upload or UploadForm(),
+        "upload": upload or ReadingUploadForm(),
         "problems": problems or [],
         "error_count": sum(bool(r["errors"]) or any(c["errors"] for c in r["cells"]) for r in rows),
     }
@@ -410,7 +410,7 @@ def _show_check(row: dict, check) -> None:
 def upload(request: HttpRequest) -> HttpResponse:
     """A CSV/XLSX of readings (`meter_number, date, value[, zone]`): all rows saved or none."""
     meters = list(_contract_meters(request))
-    form = UploadForm(request.POST, request.FILES)
+    form = ReadingUploadForm(request.POST, request.FILES)
     problems: list[str] = []
     if form.is_valid():
         data = form.cleaned_data

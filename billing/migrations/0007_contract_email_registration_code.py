@@ -13,7 +13,7 @@ def give_each_contract_its_own_code(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("billing", "0005_contract_data_version")]
+    dependencies = [("billing", "0006_payment_purpose_consumer_kind_rate_confirmation")]
 
     operations = dataversion.keeping_triggers(
         migrations.AddField(
