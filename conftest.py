@@ -41,19 +41,6 @@ def _isolated_media(settings, tmp_path):
     }
 
 
-@pytest.fixture(autouse=True)
-def _empty_page_cache():
-    """Cached page content of one test must not meet another test's data: on SQLite a
-    rolled-back test's ids and data versions come again in the next one."""
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-    for cache in caches.all():
-        cache.clear()
-
-
 @pytest.fixture
 def kemerovo(db):
     from billing.models import Branch

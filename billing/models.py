@@ -93,9 +93,6 @@ class Contract(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    # Moved by database triggers on every change to what the cabinet shows for the
-    # contract (core/dataversion.py); cached page content is keyed by it.
-    data_version = models.BigIntegerField("версия данных", default=0, editable=False)
 
     class Meta:
         verbose_name = "договор"

@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from billing.forms import HistoryFilterForm, PenaltyDateForm
@@ -12,7 +11,6 @@ from billing.ledger import account_summary, balance_before
 from billing.models import Contract, LedgerEntry
 from billing.services import penalty_report
 from core.access import contract_required
-from core.pagecache import contract_fragment
 
 RECENT_ENTRIES = 5
 HISTORY_PAGE_SIZE = 25
@@ -43,20 +41,16 @@ def _state(value: Decimal, debt: str, credit: str) -> dict:
 @contract_required
 def account(request: HttpRequest) -> HttpResponse:
     """«Лицевой счет»: who the customer is to the supplier and how much they owe."""
-    content = contract_fragment(request, "billing:account", lambda: _account_content(request))
-    return render(request, "billing/account.html", {"title": "Лицевой счет", "content": content})
-
-
-def _account_content(request: HttpRequest) -> str:
     summary = account_summary(request.contract)
     context = {
+        "title": "Лицевой счет",
         "contract": _get_contract(request),
         "summary": summary,
         "energy": _state(summary["energy"], "Задолженность", "Переплата"),
         "penalty": _state(summary["penalty"], "Пени", "Переплата по пени"),
         "recent": list(_entries(request)[:RECENT_ENTRIES]),
     }
-    return render_to_string("billing/fragment_account.html", context)
+    return render(request, "billing/account.html", context)
 
 
 @contract_required
