@@ -30,6 +30,7 @@ from billing.models import (
     LedgerEntry,
     VatRate,
 )
+from billing.services import credit_payment
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -61,7 +62,7 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = (ContractInline,)
 
 
-class UploadForm(forms.Form):
+class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label="Что загружается", choices=ImportBatch.Kind.choices)
     file = forms.FileField(label="Файл выгрузки (CSV или XLSX)")
     dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
@@ -133,7 +134,7 @@ class ContractAdmin(admin.ModelAdmin):
             raise PermissionDenied
         result = None
         if request.method == "POST":
-            form = UploadForm(request.POST, request.FILES)
+            form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 ok, lines = run_upload(
                     form.cleaned_data["file"],
@@ -145,7 +146,7 @@ class ContractAdmin(admin.ModelAdmin):
                 level = messages.SUCCESS if ok else messages.ERROR
                 messages.add_message(request, level, lines[-1] if lines else "Файл обработан.")
         else:
-            form = UploadForm(initial={"kind": request.GET.get("kind", "contracts")})
+            form = ImportUploadForm(initial={"kind": request.GET.get("kind", "contracts")})
         context = {
             **self.admin_site.each_context(request),
             "title": "Загрузка выгрузки биллинга",
@@ -221,6 +222,19 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset.filter(is_locked=False))
 
     def save_model(self, request, obj, form, change):
+        if not change and obj.kind == LedgerEntry.Kind.PAYMENT:
+            entry = credit_payment(
+                obj.contract,
+                obj.credit,
+                obj.doc_number,
+                obj.date,
+                user=request.user,
+                description=obj.description,
+                request=request,
+            )
+            # The admin goes on with its own `obj` (history, redirect): it becomes the entry.
+            vars(obj).update(vars(entry))
+            return
         if not change:
             obj.created_by = request.user
             obj.source = LedgerEntry.Source.STAFF

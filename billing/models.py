@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from billing.validators import validate_inn, validate_kpp
+from billing.validators import validate_inn, validate_inn_kpp, validate_kpp
 
 
 class Branch(models.Model):
@@ -45,10 +45,8 @@ class Customer(models.Model):
         return f"{self.name} (ИНН {self.inn})"
 
     def clean(self) -> None:
-        if len(self.inn) == 10 and not self.kpp:
-            raise ValidationError({"kpp": "У организации (ИНН из 10 цифр) должен быть КПП."})
-        if len(self.inn) == 12 and self.kpp:
-            raise ValidationError({"kpp": "У ИП и физического лица (ИНН из 12 цифр) нет КПП."})
+        # Each field's own validator reports a malformed ИНН or КПП; here the pair.
+        validate_inn_kpp(self.inn, self.kpp)
 
 
 class PriceCategory(models.IntegerChoices):
@@ -65,6 +63,21 @@ class VoltageLevel(models.TextChoices):
     MEDIUM1 = "СН1", "СН1"
     MEDIUM2 = "СН2", "СН2"
     LOW = "НН", "НН"
+
+
+# Основные положения (ПП № 442), п. 97: from 670 kW of maximum power only categories 3–6.
+LARGE_POWER_KW = Decimal("670")
+PRICE_CATEGORY_FOR_POWER_MESSAGE = (
+    "При максимальной мощности 670 кВт и более доступны только категории 3–6."
+)
+
+
+def allowed_price_categories(max_power_kw: Decimal) -> tuple[int, ...]:
+    """The price categories a customer of `max_power_kw` may choose (ПП № 442, п. 97):
+    from 670 kW only 3–6, below it any of 1–6."""
+    if max_power_kw is not None and max_power_kw >= LARGE_POWER_KW:
+        return (3, 4, 5, 6)
+    return tuple(PriceCategory.values)
 
 
 class Contract(models.Model):
@@ -110,6 +123,14 @@ class Contract(models.Model):
 
     def __str__(self) -> str:
         return f"№ {self.number} ({self.branch})"
+
+    def allowed_price_categories(self) -> tuple[int, ...]:
+        """The categories this contract's maximum power allows (ПП № 442, п. 97)."""
+        return allowed_price_categories(self.max_power_kw)
+
+    def clean(self) -> None:
+        if self.price_category not in self.allowed_price_categories():
+            raise ValidationError({"price_category": PRICE_CATEGORY_FOR_POWER_MESSAGE})
 
 
 class LedgerEntry(models.Model):

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.dates import month_start
 from core.formatting import month_label, round_money
 
 ZERO = Decimal("0.00")
@@ -101,11 +102,6 @@ def next_working_day(day: dt.date) -> dt.date:
     while not is_working_day(day):
         day += dt.timedelta(days=1)
     return day
-
-
-def month_start(day: dt.date, forward: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 + forward
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def penalty_amount(base: Decimal, days: int, rate: Decimal) -> Decimal:

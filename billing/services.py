@@ -7,11 +7,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 
 from billing import penalties
-from billing.models import Contract, KeyRate, LedgerEntry
+from billing.models import Contract, ImportBatch, KeyRate, LedgerEntry
+from core import audit
 
 ZERO = Decimal("0.00")
 CHUNK = 500
@@ -152,3 +154,90 @@ def _set_penalty_amount(entry: LedgerEntry, delta: Decimal, on_date: dt.date) ->
 def lock_entries(entry_ids) -> int:
     """Mark entries on which a document was issued: from now on they are read-only."""
     return LedgerEntry.objects.filter(pk__in=list(entry_ids)).update(is_locked=True)
+
+
+# --- money in ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One payment to credit: how much reached which contract, on what day, under what reference
+    (the bank's order number, the gateway's payment id)."""
+
+    contract_id: int
+    amount: Decimal
+    reference: str
+    on: dt.date
+    description: str = ""
+
+
+def credit_payment(
+    contract: Contract,
+    amount: Decimal,
+    reference: str,
+    on: dt.date,
+    *,
+    user,
+    source: str = LedgerEntry.Source.STAFF,
+    description: str = "",
+    request=None,
+) -> LedgerEntry:
+    """Credit `amount` paid under `reference` on `on` to `contract`'s account.
+
+    The one way money enters the ledger (decision of issue 16): card payments
+    (payments.services), bank imports (import_payments) and staff in the admin all
+    call it, so every payment is the same kind of entry with the same audit trace.
+    """
+    credit = Credit(contract.pk, amount, reference, on, description)
+    return credit_payments([credit], user=user, source=source, request=request)[0]
+
+
+@transaction.atomic
+def credit_payments(
+    credits: list[Credit],
+    *,
+    user,
+    source: str,
+    batch: ImportBatch | None = None,
+    request=None,
+    username: str = "",
+) -> list[LedgerEntry]:
+    """`credit_payment` for many payments at once (a bank file): one INSERT for the entries
+    and one for their «payment.credited» audit events."""
+    for credit in credits:
+        if credit.amount is None or credit.amount <= 0:
+            raise ValidationError("Сумма оплаты должна быть больше нуля.", code="amount")
+    entries = [
+        LedgerEntry(
+            contract_id=credit.contract_id,
+            kind=LedgerEntry.Kind.PAYMENT,
+            source=source,
+            date=credit.on,
+            doc_date=credit.on,
+            doc_number=credit.reference,
+            description=credit.description
+            or f"Оплата по платежному поручению № {credit.reference}",
+            credit=credit.amount,
+            created_by=user,
+            import_batch=batch,
+        )
+        for credit in credits
+    ]
+    LedgerEntry.objects.bulk_create(entries, batch_size=1000)
+    audit.record_many(
+        [
+            audit.event(
+                "payment.credited",
+                request=request,
+                user=user,
+                username=username,
+                target=entry,
+                contract=entry.contract_id,
+                amount=entry.credit,
+                reference=entry.doc_number,
+                source=source,
+            )
+            for entry in entries
+        ]
+    )
+    return entries

@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "billing",
     "meters",
     "payments",
-    "gateway",
     "documents",
     "calculator",
     "services",
@@ -264,17 +263,41 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The login form asks for the CAPTCHA after this many failures of contract + IP.
 LOGIN_CAPTCHA_AFTER_FAILURES = 3
 
-# --- payments (issue 6) ----------------------------------------------------
-# The acquiring gateway, reached only over HTTP by payments/client.py; a real
-# bank's gateway replaces the mock by these settings alone.
-PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="http://127.0.0.1:8000/gateway/")
-PAYMENT_TERMINAL_KEY = env.str("PAYMENT_TERMINAL_KEY", default="ESSKDemoTerminal")
-PAYMENT_SECRET = env.str("PAYMENT_SECRET", default="essk-demo-terminal-secret")
-# Where the gateway POSTs its notifications (login-free, signature-checked).
-PAYMENT_NOTIFICATION_URL = env.str(
-    "PAYMENT_NOTIFICATION_URL", default="http://127.0.0.1:8000/cabinet/payments/notify/"
-)
+# --- payments (issue 6, issue 18) ------------------------------------------
+# The mock acquiring bank (gateway/) exists only with MOCK_GATEWAY: its app and
+# its /gateway/ URLs. The default follows DEBUG; production talks to a real bank
+# by the PAYMENT_* settings alone and refuses to start without them (below).
+MOCK_GATEWAY = env.bool("MOCK_GATEWAY", default=DEBUG)
+if MOCK_GATEWAY:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("payments") + 1, "gateway")
+# The acquiring gateway, reached only over HTTP by payments/client.py. Empty (the
+# development default) means the mock bank on the portal's own address, taken
+# from the request (payments.client.gateway_url), so any port pays end to end.
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")
+# The demo terminal of the mock bank; refused below with DEBUG off.
+_DEMO_TERMINAL_KEY = "ESSKDemoTerminal"
+_DEMO_PAYMENT_SECRET = "essk-demo-terminal-secret"  # noqa: S105  # nosec B105
+PAYMENT_TERMINAL_KEY = env.str("PAYMENT_TERMINAL_KEY", default=_DEMO_TERMINAL_KEY)
+PAYMENT_SECRET = env.str("PAYMENT_SECRET", default=_DEMO_PAYMENT_SECRET)
+# Where the gateway POSTs its notifications (login-free, signature-checked);
+# empty means this portal's own payments:notify URL on the request's address.
+PAYMENT_NOTIFICATION_URL = env.str("PAYMENT_NOTIFICATION_URL", default="")
 PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
+if not DEBUG:
+    if MOCK_GATEWAY:
+        raise ImproperlyConfigured(
+            "MOCK_GATEWAY is refused when DEBUG is off: real card payments need a real bank."
+        )
+    for _name, _demo in (
+        ("PAYMENT_GATEWAY_URL", ""),
+        ("PAYMENT_NOTIFICATION_URL", ""),
+        ("PAYMENT_TERMINAL_KEY", _DEMO_TERMINAL_KEY),
+        ("PAYMENT_SECRET", _DEMO_PAYMENT_SECRET),
+    ):
+        if vars()[_name] in ("", _demo):
+            raise ImproperlyConfigured(
+                f"{_name} must be set to the bank's own value when DEBUG is off."
+            )
 # The mock gateway's own configuration, as the bank would hold it: terminal → secret.
 # How long the mock gateway's payment link lives (T-Bank's RedirectDueDate default: 24 h).
 GATEWAY_ORDER_LIFETIME = timedelta(minutes=env.int("GATEWAY_ORDER_LIFETIME_MINUTES", default=1440))

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.access import contract_required
 from core.audit import record
-from meters.forms import MeterSearchForm, ReadingForm, UploadForm, bulk_date
+from meters.forms import MeterSearchForm, ReadingForm, ReadingUploadForm, bulk_date
 from meters.models import Meter
 from meters.readings import (
     Entry,
@@ -199,7 +199,7 @@ def _render_bulk(request, meters, rows, *, day, date_error=None, upload=None, pr
         "rows": rows,
         "date": day,
         "date_error": date_error,
-        "upload": upload or UploadForm(),
+        "upload": upload or ReadingUploadForm(),
         "problems": problems or [],
         "error_count": sum(bool(r["errors"]) or any(c["errors"] for c in r["cells"]) for r in rows),
     }
@@ -289,7 +289,7 @@ def _show_check(row: dict, check) -> None:
 def upload(request: HttpRequest) -> HttpResponse:
     """A CSV/XLSX of readings (`meter_number, date, value[, zone]`): all rows saved or none."""
     meters = list(_contract_meters(request))
-    form = UploadForm(request.POST, request.FILES)
+    form = ReadingUploadForm(request.POST, request.FILES)
     problems: list[str] = []
     if form.is_valid():
         data = form.cleaned_data

@@ -9,7 +9,7 @@ from core.formatting import money
 from payments.services import MAX_AMOUNT, MIN_AMOUNT
 
 
-class AmountField(forms.DecimalField):
+class RublesField(forms.DecimalField):
     """Rubles as people type them: `1 500,00`, `1500.00`, `1500`."""
 
     def to_python(self, value):
@@ -21,7 +21,7 @@ class AmountField(forms.DecimalField):
 class PayForm(forms.Form):
     """«Оплатить»: the amount and the consent to the payment terms."""
 
-    amount = AmountField(
+    amount = RublesField(
         label="Сумма оплаты, руб.",
         max_digits=12,
         decimal_places=2,

@@ -13,8 +13,8 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.demo import month_end, month_start
 from billing.models import LedgerEntry
+from core.dates import month_end, month_start
 from documents.tests.factories import make_vat_invoice
 from meters.models import Meter, Reading
 from meters.tests.conftest import make_meter, monthly
@@ -36,7 +36,7 @@ def add_ledger(contract, count: int, kind: str = "mixed") -> None:
     entries = []
     first = LedgerEntry.objects.count()  # document numbers stay unique across calls
     for n in range(first, first + count):
-        period = month_start(today, 1 + n % 12)
+        period = month_start(today, -1 - n % 12)
         charge = kind == "accrual" or (kind == "mixed" and n % 2 == 0)
         entries.append(
             LedgerEntry(
@@ -122,7 +122,7 @@ def test_the_reconciliation_of_12_months_makes_5_queries_for_one_entry_or_500(
     QUERIES = 5
     today = timezone.localdate()
     url = reverse("documents:reconciliation") + (
-        f"?date_from={month_start(today, 12):%Y-%m}&date_to={month_start(today, 1):%Y-%m}"
+        f"?date_from={month_start(today, -12):%Y-%m}&date_to={month_start(today, -1):%Y-%m}"
     )
     add_ledger(alice_contract, 1)
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
