@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     """Once also installed the page cache's data-version triggers; the column and the
-    triggers are gone (0006), so a fresh database only gets the column 0006 drops."""
+    triggers are gone (0007), so a fresh database only gets the column 0007 drops."""
 
     dependencies = [("billing", "0004_key_rate_history")]
 

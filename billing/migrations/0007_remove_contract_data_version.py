@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
     """The page cache is gone: its data-version column and triggers with it."""
 
     dependencies = [
-        ("billing", "0005_contract_data_version"),
+        ("billing", "0006_payment_purpose_consumer_kind_rate_confirmation"),
         ("documents", "0002_data_version_triggers"),
         ("meters", "0003_data_version_triggers"),
         ("payments", "0002_data_version_triggers"),
