@@ -447,13 +447,28 @@ class PaymentRecord:
     date: dt.date
     amount: Decimal
     doc_number: str
+    purpose: str = LedgerEntry.Purpose.ENERGY
+
+
+# What a bank's export writes in the optional `purpose` column (ГК РФ ст. 319, 319.1:
+# an empty one pays energy, never penalties).
+PURPOSES = {
+    "": LedgerEntry.Purpose.ENERGY,
+    "energy": LedgerEntry.Purpose.ENERGY,
+    "электроэнергия": LedgerEntry.Purpose.ENERGY,
+    "за электроэнергию": LedgerEntry.Purpose.ENERGY,
+    "penalty": LedgerEntry.Purpose.PENALTY,
+    "пени": LedgerEntry.Purpose.PENALTY,
+}
 
 
 class PaymentsImport(BillingImport):
     help = (
         "Загружает оплаты (платежные поручения) из выгрузки биллинга (CSV или XLSX). Столбцы: "
-        "city, contract_number, date, amount, doc_number. Ключ: договор + номер документа + дата. "
-        "Оплата картой, уже зачисленная порталом, повторно не записывается."
+        "city, contract_number, date, amount, doc_number; необязательный purpose — «пени» или "
+        "«за электроэнергию» (пусто: за электроэнергию, в счет самого раннего срока; пени "
+        "гасятся только оплатой с назначением «пени», ГК РФ ст. 319). Ключ: договор + номер "
+        "документа + дата. Оплата картой, уже зачисленная порталом, повторно не записывается."
     )
     required_columns = ("city", "contract_number", "date", "amount", "doc_number")
     batch_kind = ImportBatch.Kind.PAYMENTS
@@ -461,10 +476,10 @@ class PaymentsImport(BillingImport):
     def prepare(self) -> None:
         super().prepare()
         self.locked = {
-            (contract_id, doc_number, day): credit
-            for contract_id, doc_number, day, credit in LedgerEntry.objects.filter(
+            (contract_id, doc_number, day): (credit, purpose)
+            for contract_id, doc_number, day, credit, purpose in LedgerEntry.objects.filter(
                 kind=LedgerEntry.Kind.PAYMENT, source=LedgerEntry.Source.IMPORT, is_locked=True
-            ).values_list("contract_id", "doc_number", "date", "credit")
+            ).values_list("contract_id", "doc_number", "date", "credit", "purpose")
         }
 
     def parse_row(self, row: Row) -> PaymentRecord:
@@ -473,17 +488,27 @@ class PaymentsImport(BillingImport):
             date=self.past_date(row, "date"),
             amount=row.decimal("amount", maximum=MAX_AMOUNT),
             doc_number=row.text("doc_number", max_length=64),
+            purpose=self._purpose(row),
         )
         if record.amount <= 0:
             raise RowError("amount", "сумма оплаты должна быть больше нуля")
         locked = self.locked.get(self.key(record))
-        if locked is not None and locked != record.amount:
+        if locked is not None and locked != (record.amount, record.purpose):
             raise RowError(
                 "amount",
                 f"по оплате {record.doc_number} уже выдан документ: изменить ее нельзя, "
                 "исправление вносится корректировкой",
             )
         return record
+
+    def _purpose(self, row: Row) -> str:
+        text = row.text("purpose", required=False, max_length=64)
+        try:
+            return PURPOSES[" ".join(text.lower().split())]
+        except KeyError:
+            raise RowError(
+                "purpose", f"«{text}» — допустимо: «пени», «за электроэнергию» или пусто"
+            ) from None
 
     def key(self, record: PaymentRecord):
         return (record.contract_id, record.doc_number, record.date)
@@ -513,11 +538,15 @@ class PaymentsImport(BillingImport):
                 counts["unchanged"] += 1  # a card payment the portal already credited
             elif entry is None:
                 to_create.append(
-                    Credit(record.contract_id, record.amount, record.doc_number, record.date)
-                )
+                    Credit(
+                        record.contract_id, record.amount, record.doc_number, record.date,
+                        purpose=record.purpose,
+                    )
+                )  # fmt: skip
                 counts["created"] += 1
-            elif entry.credit != record.amount:
+            elif entry.credit != record.amount or entry.purpose != record.purpose:
                 entry.credit = record.amount
+                entry.purpose = record.purpose
                 entry.import_batch = batch
                 entry.updated_at = now
                 to_update.append(entry)
@@ -533,7 +562,7 @@ class PaymentsImport(BillingImport):
         )
         # A corrected amount of an imported order is the billing system's correction of
         # its own record, not a second payment: updated in place.
-        bulk_update(LedgerEntry, to_update, ["credit", "import_batch", "updated_at"])
+        bulk_update(LedgerEntry, to_update, ["credit", "purpose", "import_batch", "updated_at"])
         return counts
 
 

@@ -89,7 +89,7 @@ def test_a_staff_correction_records_who_and_when(staff_client, stella, alice_con
         reverse("admin:billing_ledgerentry_add"),
         {"contract": alice_contract.pk, "kind": "correction", "date": "01.11.2026",
          "period": "01.10.2026", "doc_number": "К-1", "debit": "0", "credit": "150.00",
-         "description": "Перерасчет за октябрь"},
+         "description": "Перерасчет за октябрь", "purpose": "energy"},
     )  # fmt: skip
     assert response.status_code == 302
     entry = LedgerEntry.objects.get(doc_number="К-1")
