@@ -253,25 +253,10 @@ SUPPLIER = {
 }
 CONTACT_PHONE = "8 800 3012 555"
 
-# --- Cache of rendered cabinet pages ----------------------------------------
-# Each worker process keeps rendered cabinet content keyed by the contract's
-# data_version (core/pagecache.py): a stale entry is never read, only pushed out,
-# so a per-process cache needs no invalidation across workers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "eskk-pages",
-        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=2000)},
-    },
-    # Statements rendered as PDF (50–100 KiB each): fewer of them per process.
-    "pdf": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "eskk-pdf",
-        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("PDF_CACHE_ENTRIES", default=100)},
-    },
-}
+# --- Cache -----------------------------------------------------------------
+# Nothing of the portal's own keeps pages in a cache: the default cache is Django's
+# per-process memory, for what libraries store there.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Request size: the table of all meters ----------------------------------
 # The table of all meters posts a field per meter and zone: hundreds of meters.

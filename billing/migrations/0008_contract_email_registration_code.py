@@ -1,7 +1,6 @@
 from django.db import migrations, models
 
 import billing.models
-from core import dataversion
 
 
 def give_each_contract_its_own_code(apps, schema_editor):
@@ -13,9 +12,9 @@ def give_each_contract_its_own_code(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("billing", "0006_payment_purpose_consumer_kind_rate_confirmation")]
+    dependencies = [("billing", "0007_remove_contract_data_version")]
 
-    operations = dataversion.keeping_triggers(
+    operations = [
         migrations.AddField(
             model_name="contract",
             name="email",
@@ -44,4 +43,4 @@ class Migration(migrations.Migration):
                 verbose_name="код регистрации",
             ),
         ),
-    )
+    ]
