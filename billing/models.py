@@ -121,9 +121,6 @@ class Contract(models.Model):
         default=ConsumerKind.OTHER,
         help_text="доля ключевой ставки по 35-ФЗ, ст. 37 п. 2",
     )
-    # Moved by database triggers on every change to what the cabinet shows for the
-    # contract (core/dataversion.py); cached page content is keyed by it.
-    data_version = models.BigIntegerField("версия данных", default=0, editable=False)
 
     class Meta:
         verbose_name = "договор"
