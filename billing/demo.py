@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from billing.models import Branch, Contract, Customer, LedgerEntry
+from billing.models import Branch, Contract, Customer, KeyRateConfirmation, LedgerEntry
 from billing.services import accrue_penalties
 from billing.validators import valid_inn
 from billing.vat import vat_amount, vat_rate_for
@@ -101,6 +101,10 @@ def seed(ctx: dict, stdout) -> None:
     ctx["branches"] = branches
     ctx["price_per_kwh"] = PRICE_PER_KWH
     ctx["contracts"] = contracts
+    # The demo's clock moves: its rates count as confirmed up to the day it is seeded.
+    KeyRateConfirmation.objects.get_or_create(
+        confirmed_to=today, defaults={"source": "демо-данные: на день заполнения"}
+    )
     # Booked penalties up to the end of last month for two of the demo contracts; 1001 stays
     # without, so that its balance is exactly its unpaid last month.
     accrue_penalties(

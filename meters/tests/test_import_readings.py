@@ -82,7 +82,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(db, meters, tmp_path, 
     with pytest.raises(CommandError, match="Строк с ошибками: 9 из 10. Ничего не записано."):
         run(path)
     assert capsys.readouterr().err.splitlines() == [
-        f"{path}:3: city: неизвестный город «Новосибирск»",
+        f"{path}:3: city: «Новосибирск» — нет такого города (Березовский или Кемерово)",
         f"{path}:4: meter_number: прибора учета 999 нет в договоре 1001",
         f"{path}:5: value: У этого прибора учета не более 6 цифр до запятой.",
         f"{path}:6: value: Показание не может быть отрицательным.",
