@@ -257,7 +257,7 @@ def tomorrow():
 
 # Each after a good row of 31.10.2026 of the single-rate meter, with what line 3 is told.
 BAD_ROWS = {
-    "unknown city": ("Новосибирск;1001;108008060;30.10.2026;1;", "city: неизвестный город"),
+    "unknown city": ("Новосибирск;1001;108008060;30.10.2026;1;", "city: «Новосибирск» — нет"),
     "unknown meter": ("Кемерово;1001;999;30.10.2026;1;", "meter_number: прибора учета 999"),
     "unknown contract": ("Кемерово;9999;108008060;30.10.2026;1;", "meter_number: прибора"),
     "ambiguous meter": ("Кемерово;1001;777;30.10.2026;1;", "meter_number: в договоре 1001"),
