@@ -42,16 +42,22 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _empty_page_cache():
-    """Cached page content of one test must not meet another test's data: on SQLite a
-    rolled-back test's ids and data versions come again in the next one."""
-    from django.core.cache import caches
+def _key_rates_confirmed_to_today(request):
+    """Tests run on the real calendar, past the reference table's confirmation day: the
+    operators' confirmation of the rates up to today is part of every database test's
+    world. Tests of the refusal take it away (billing/tests/test_key_rates.py)."""
+    if not {"db", "transactional_db"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue(
+        "transactional_db" if "transactional_db" in request.fixturenames else "db"
+    )
+    from django.utils import timezone
 
-    for cache in caches.all():
-        cache.clear()
+    from billing.models import KeyRateConfirmation
+
+    KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
     yield
-    for cache in caches.all():
-        cache.clear()
 
 
 @pytest.fixture

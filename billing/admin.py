@@ -27,9 +27,11 @@ from billing.models import (
     Customer,
     ImportBatch,
     KeyRate,
+    KeyRateConfirmation,
     LedgerEntry,
     VatRate,
 )
+from billing.services import credit_payment
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 UPLOAD_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
@@ -61,7 +63,7 @@ class CustomerAdmin(admin.ModelAdmin):
     inlines = (ContractInline,)
 
 
-class UploadForm(forms.Form):
+class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label="Что загружается", choices=ImportBatch.Kind.choices)
     file = forms.FileField(label="Файл выгрузки (CSV или XLSX)")
     dry_run = forms.BooleanField(label="Только проверить, ничего не записывать", required=False)
@@ -112,8 +114,9 @@ class ContractAdmin(admin.ModelAdmin):
         "price_category",
         "voltage_level",
         "max_power_kw",
+        "consumer_kind",
     )
-    list_filter = ("branch", "price_category", "voltage_level")
+    list_filter = ("branch", "price_category", "voltage_level", "consumer_kind")
     search_fields = ("number", "customer__name", "customer__inn")
     list_select_related = ("branch", "customer")
     autocomplete_fields = ("customer",)
@@ -133,7 +136,7 @@ class ContractAdmin(admin.ModelAdmin):
             raise PermissionDenied
         result = None
         if request.method == "POST":
-            form = UploadForm(request.POST, request.FILES)
+            form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
                 ok, lines = run_upload(
                     form.cleaned_data["file"],
@@ -145,7 +148,7 @@ class ContractAdmin(admin.ModelAdmin):
                 level = messages.SUCCESS if ok else messages.ERROR
                 messages.add_message(request, level, lines[-1] if lines else "Файл обработан.")
         else:
-            form = UploadForm(initial={"kind": request.GET.get("kind", "contracts")})
+            form = ImportUploadForm(initial={"kind": request.GET.get("kind", "contracts")})
         context = {
             **self.admin_site.each_context(request),
             "title": "Загрузка выгрузки биллинга",
@@ -166,12 +169,13 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "doc_number",
         "debit",
         "credit",
+        "purpose",
         "source",
         "is_locked",
         "updated_at",
         "updated_by",
     )
-    list_filter = ("kind", "source", "is_locked", "contract__branch")
+    list_filter = ("kind", "purpose", "source", "is_locked", "contract__branch")
     search_fields = ("doc_number", "contract__number", "contract__customer__inn")
     list_select_related = ("contract", "contract__branch", "updated_by")
     date_hierarchy = "date"
@@ -221,6 +225,20 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset.filter(is_locked=False))
 
     def save_model(self, request, obj, form, change):
+        if not change and obj.kind == LedgerEntry.Kind.PAYMENT:
+            entry = credit_payment(
+                obj.contract,
+                obj.credit,
+                obj.doc_number,
+                obj.date,
+                user=request.user,
+                description=obj.description,
+                purpose=obj.purpose,
+                request=request,
+            )
+            # The admin goes on with its own `obj` (history, redirect): it becomes the entry.
+            vars(obj).update(vars(entry))
+            return
         if not change:
             obj.created_by = request.user
             obj.source = LedgerEntry.Source.STAFF
@@ -232,6 +250,19 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 class KeyRateAdmin(admin.ModelAdmin):
     list_display = ("valid_from", "rate")
     date_hierarchy = "valid_from"
+
+
+@admin.register(KeyRateConfirmation)
+class KeyRateConfirmationAdmin(admin.ModelAdmin):
+    """«Ставки подтверждены по»: penalties are never computed past the latest such day."""
+
+    list_display = ("confirmed_to", "source", "created_at", "created_by")
+    readonly_fields = ("created_at", "created_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(VatRate)

@@ -3,6 +3,8 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
+from core.widgets import NativeDateInput
+
 DATE_FORMATS = ["%Y-%m-%d", "%d.%m.%Y"]
 EARLIEST = dt.date(2000, 1, 1)
 
@@ -14,21 +16,14 @@ def _within_reason(day: dt.date | None) -> dt.date | None:
     return day
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class HistoryFilterForm(forms.Form):
     """The history's period filter; both ends optional and inclusive."""
 
     date_from = forms.DateField(
-        label="Период с", required=False, input_formats=DATE_FORMATS, widget=DateInput()
+        label="Период с", required=False, input_formats=DATE_FORMATS, widget=NativeDateInput()
     )
     date_to = forms.DateField(
-        label="по", required=False, input_formats=DATE_FORMATS, widget=DateInput()
+        label="по", required=False, input_formats=DATE_FORMATS, widget=NativeDateInput()
     )
 
     def clean_date_from(self):
@@ -46,7 +41,9 @@ class HistoryFilterForm(forms.Form):
 
 
 class PenaltyDateForm(forms.Form):
-    on_date = forms.DateField(label="Дата расчета", input_formats=DATE_FORMATS, widget=DateInput())
+    on_date = forms.DateField(
+        label="Дата расчета", input_formats=DATE_FORMATS, widget=NativeDateInput()
+    )
 
     def clean_on_date(self) -> dt.date:
         day = _within_reason(self.cleaned_data["on_date"])

@@ -3,7 +3,11 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from billing.models import VoltageLevel
+from billing.models import (
+    PRICE_CATEGORY_FOR_POWER_MESSAGE,
+    VoltageLevel,
+    allowed_price_categories,
+)
 from calculator import pricing, profiles, services
 from calculator.models import TariffMonth
 from core.formatting import month_label
@@ -17,7 +21,7 @@ ZONE_FIELDS = {
 }
 
 
-class AmountField(forms.DecimalField):
+class QuantityField(forms.DecimalField):
     """A non-negative number typed the Russian way (`12 345,5`) or with a dot."""
 
     def __init__(self, *, negative_message: str, **kwargs):
@@ -45,8 +49,8 @@ class AmountField(forms.DecimalField):
             raise forms.ValidationError(self.negative_message, code="negative")
 
 
-def volume_field(label: str) -> AmountField:
-    return AmountField(label=label, negative_message="Объем не может быть отрицательным.")
+def volume_field(label: str) -> QuantityField:
+    return QuantityField(label=label, negative_message="Объем не может быть отрицательным.")
 
 
 class CalculatorForm(forms.Form):
@@ -59,7 +63,7 @@ class CalculatorForm(forms.Form):
         label="Ценовая категория", choices=CATEGORY_CHOICES, coerce=int
     )
     voltage_level = forms.ChoiceField(label="Уровень напряжения", choices=VoltageLevel.choices)
-    max_power_kw = AmountField(
+    max_power_kw = QuantityField(
         label="Максимальная мощность, кВт",
         required=True,
         negative_message="Мощность не может быть отрицательной.",
@@ -144,11 +148,8 @@ class CalculatorForm(forms.Form):
         category = data.get("price_category")
         power = data.get("max_power_kw")
         month = data.get("month")
-        if category and power is not None and category not in pricing.allowed_categories(power):
-            self.add_error(
-                "price_category",
-                "При максимальной мощности 670 кВт и более доступны только категории 3–6.",
-            )
+        if category and power is not None and category not in allowed_price_categories(power):
+            self.add_error("price_category", PRICE_CATEGORY_FOR_POWER_MESSAGE)
         if category == 1 and "total_kwh" not in self.errors and data.get("total_kwh") is None:
             self.add_error("total_kwh", "Укажите объем потребления за месяц.")
         if category == 2:
@@ -228,7 +229,7 @@ class CalculatorForm(forms.Form):
             total = sum(profile.values(), Decimal(0))
             before = (month - dt.timedelta(days=1)).replace(day=1)
             previous = services.contract_profile(self.contract, before) or None
-        consumption = pricing.Consumption(
+        consumption = pricing.MonthlyConsumption(
             month=month,
             total_kwh=total,
             zones=zones,

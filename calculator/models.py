@@ -27,7 +27,7 @@ class PowerBand(models.TextChoices):
     FROM_10000 = "ge10000", "не менее 10 МВт"
 
 
-class Zone(models.TextChoices):
+class FlatRateZone(models.TextChoices):
     """Zones of the day of category 2; the two- and three-zone night rates differ."""
 
     NONE = "", "сутки (1-я категория)"
@@ -122,7 +122,7 @@ class FlatRate(_Rate):
     price_category = models.PositiveSmallIntegerField(
         "ценовая категория", choices=[(1, "1"), (2, "2")]
     )
-    zone = models.CharField("зона суток", max_length=10, choices=Zone.choices, blank=True)
+    zone = models.CharField("зона суток", max_length=10, choices=FlatRateZone.choices, blank=True)
     rate = models.DecimalField(
         "ставка, руб/МВт·ч без НДС", max_digits=14, decimal_places=2, validators=NOT_NEGATIVE
     )

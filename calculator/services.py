@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from billing.models import PRICE_CATEGORY_FOR_POWER_MESSAGE, allowed_price_categories
 from billing.vat import vat_rate_for
 from calculator import pricing
 from calculator.models import (
@@ -42,12 +43,12 @@ class Inputs:
     category: int
     voltage_level: str
     max_power_kw: Decimal
-    consumption: pricing.Consumption
+    consumption: pricing.MonthlyConsumption
     zone_scheme: int = 2
 
 
 @dataclass(frozen=True)
-class Result:
+class Estimate:
     inputs: Inputs
     band: str
     cost: pricing.Cost
@@ -160,7 +161,7 @@ def contract_profile_months(contract) -> list[dt.date]:
 
 
 def _lines(
-    category: int, scheme: int, consumption: pricing.Consumption, tariffs: Tariffs
+    category: int, scheme: int, consumption: pricing.MonthlyConsumption, tariffs: Tariffs
 ) -> list[pricing.Line]:
     """The components of one category for the consumption given (ValueError: not enough data)."""
     if category == 1:
@@ -189,7 +190,7 @@ def _lines(
     )
 
 
-def calculate(inputs: Inputs) -> Result:
+def calculate(inputs: Inputs) -> Estimate:
     """The cost of the consumption under the chosen category, with НДС of the month."""
     band = pricing.band_for(inputs.max_power_kw)
     tariffs = Tariffs(inputs.tariff_month, inputs.voltage_level, band)
@@ -203,7 +204,7 @@ def calculate(inputs: Inputs) -> Result:
                 consumption.profile, consumption.peak_hours, consumption.previous
             )
         )
-    return Result(
+    return Estimate(
         inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate), warnings=warnings
     )
 
@@ -218,21 +219,14 @@ def compare(inputs: Inputs) -> list[Option]:
     band = pricing.band_for(inputs.max_power_kw)
     tariffs = Tariffs(inputs.tariff_month, inputs.voltage_level, band)
     vat_rate = vat_rate_for(inputs.tariff_month.month)
-    allowed = pricing.allowed_categories(inputs.max_power_kw)
+    allowed = allowed_price_categories(inputs.max_power_kw)
     priced: list[Option] = []
     missing: list[Option] = []
     variants = [(1, None), (2, 2), (2, 3), *((c, None) for c in HOURLY_CATEGORIES)]
     for category, scheme in variants:
         current = category == inputs.category and (category != 2 or scheme == inputs.zone_scheme)
         if category not in allowed:
-            missing.append(
-                Option(
-                    category,
-                    scheme,
-                    None,
-                    "недоступна при максимальной мощности 670 кВт и более",
-                )
-            )
+            missing.append(Option(category, scheme, None, PRICE_CATEGORY_FOR_POWER_MESSAGE))
             continue
         try:
             lines = _lines(category, scheme or 2, inputs.consumption, tariffs)

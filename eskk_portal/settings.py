@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "billing",
     "meters",
     "payments",
-    "gateway",
     "documents",
     "calculator",
     "services",
@@ -236,7 +235,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- The supplier (seller) on documents -----------------------------------
+# --- The supplier (seller) on documents -------------------------------------
 SUPPLIER = {
     "name": "Общество с ограниченной ответственностью «Энергосбытовая компания Кузбасса»",
     "short_name": "ООО «ЭССК»",
@@ -247,31 +246,16 @@ SUPPLIER = {
 }
 CONTACT_PHONE = "8 800 3012 555"
 
-# --- cached page content (issue 10) -----------------------------------------
-# Each worker process keeps rendered cabinet content keyed by the contract's
-# data_version (core/pagecache.py): a stale entry is never read, only pushed out,
-# so a per-process cache needs no invalidation across workers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "eskk-pages",
-        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=2000)},
-    },
-    # Statements rendered as PDF (50–100 KiB each): fewer of them per process.
-    "pdf": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "eskk-pdf",
-        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("PDF_CACHE_ENTRIES", default=100)},
-    },
-}
+# --- Cache -----------------------------------------------------------------
+# Nothing of the portal's own keeps pages in a cache: the default cache is Django's
+# per-process memory, for what libraries store there.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- meters (issue 5) ------------------------------------------------------
+# --- Request size: the table of all meters ----------------------------------
 # The table of all meters posts a field per meter and zone: hundreds of meters.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# --- accounts (issue 3) ---------------------------------------------------
+# --- Login lockout and CAPTCHA ----------------------------------------------
 # The lockout page says when the pair may try again; a failure during the
 # lockout does not push that time further.
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
@@ -279,27 +263,51 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The login form asks for the CAPTCHA after this many failures of contract + IP.
 LOGIN_CAPTCHA_AFTER_FAILURES = 3
 
-# --- payments (issue 6) ----------------------------------------------------
-# The acquiring gateway, reached only over HTTP by payments/client.py; a real
-# bank's gateway replaces the mock by these settings alone.
-PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="http://127.0.0.1:8000/gateway/")
-PAYMENT_TERMINAL_KEY = env.str("PAYMENT_TERMINAL_KEY", default="ESSKDemoTerminal")
-PAYMENT_SECRET = env.str("PAYMENT_SECRET", default="essk-demo-terminal-secret")
-# Where the gateway POSTs its notifications (login-free, signature-checked).
-PAYMENT_NOTIFICATION_URL = env.str(
-    "PAYMENT_NOTIFICATION_URL", default="http://127.0.0.1:8000/cabinet/payments/notify/"
-)
+# --- Card payments: the acquiring gateway and the mock bank -----------------
+# The mock acquiring bank (gateway/) exists only with MOCK_GATEWAY: its app and
+# its /gateway/ URLs. The default follows DEBUG; production talks to a real bank
+# by the PAYMENT_* settings alone and refuses to start without them (below).
+MOCK_GATEWAY = env.bool("MOCK_GATEWAY", default=DEBUG)
+if MOCK_GATEWAY:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("payments") + 1, "gateway")
+# The acquiring gateway, reached only over HTTP by payments/client.py. Empty (the
+# development default) means the mock bank on the portal's own address, taken
+# from the request (payments.client.gateway_url), so any port pays end to end.
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")
+# The demo terminal of the mock bank; refused below with DEBUG off.
+_DEMO_TERMINAL_KEY = "ESSKDemoTerminal"
+_DEMO_PAYMENT_SECRET = "essk-demo-terminal-secret"  # noqa: S105  # nosec B105
+PAYMENT_TERMINAL_KEY = env.str("PAYMENT_TERMINAL_KEY", default=_DEMO_TERMINAL_KEY)
+PAYMENT_SECRET = env.str("PAYMENT_SECRET", default=_DEMO_PAYMENT_SECRET)
+# Where the gateway POSTs its notifications (login-free, signature-checked);
+# empty means this portal's own payments:notify URL on the request's address.
+PAYMENT_NOTIFICATION_URL = env.str("PAYMENT_NOTIFICATION_URL", default="")
 PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
-# The mock gateway's own configuration, as the bank would hold it: terminal → secret.
+if not DEBUG:
+    if MOCK_GATEWAY:
+        raise ImproperlyConfigured(
+            "MOCK_GATEWAY is refused when DEBUG is off: real card payments need a real bank."
+        )
+    for _name, _demo in (
+        ("PAYMENT_GATEWAY_URL", ""),
+        ("PAYMENT_NOTIFICATION_URL", ""),
+        ("PAYMENT_TERMINAL_KEY", _DEMO_TERMINAL_KEY),
+        ("PAYMENT_SECRET", _DEMO_PAYMENT_SECRET),
+    ):
+        if vars()[_name] in ("", _demo):
+            raise ImproperlyConfigured(
+                f"{_name} must be set to the bank's own value when DEBUG is off."
+            )
 # How long the mock gateway's payment link lives (T-Bank's RedirectDueDate default: 24 h).
 GATEWAY_ORDER_LIFETIME = timedelta(minutes=env.int("GATEWAY_ORDER_LIFETIME_MINUTES", default=1440))
+# The mock gateway's own configuration, as the bank would hold it: terminal → secret.
 GATEWAY_TERMINALS = {
     env.str("GATEWAY_TERMINAL_KEY", default=PAYMENT_TERMINAL_KEY): env.str(
         "GATEWAY_SECRET", default=PAYMENT_SECRET
     )
 }
 
-# --- documents (issue 7) ---------------------------------------------------
+# --- The supplier's bank and signatories on documents -----------------------
 # The seller's bank and signatories on invoices, VAT invoices and statements;
 # copied into each document when it is issued.
 SUPPLIER_BANK = {
@@ -314,9 +322,7 @@ SUPPLIER_SIGNATORIES = {
     "accountant": env.str("SUPPLIER_ACCOUNTANT", default="Сидорова Е. Н."),
 }
 
-# --- calculator (issue 8) --------------------------------------------------
-
-# --- services (issue 9) ----------------------------------------------------
+# --- Requests and notifications ---------------------------------------------
 # Links in mail sent by cron (no request to take the host from).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 SERVICES_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,10 +20,11 @@ urlpatterns = [
     path("cabinet/readings/", include("meters.urls")),
     path("cabinet/documents/", include("documents.urls")),
     path("cabinet/services/", include("services.urls")),
-    # The mock acquiring gateway stands for a bank's host: its own prefix.
-    path("gateway/", include("gateway.urls")),
     path("admin/", admin.site.urls),
 ]
+if settings.MOCK_GATEWAY:
+    # The mock acquiring gateway stands for a bank's host: its own prefix.
+    urlpatterns.append(path("gateway/", include("gateway.urls")))
 
 handler404 = "core.views.page_not_found"
 handler500 = "core.views.server_error"

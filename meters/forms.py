@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import forms
 
+from core.widgets import NativeDateInput
 from meters.models import Meter
 from meters.readings import ReadingCheck, parse_value, value_error, zone_label
 
@@ -14,7 +15,7 @@ UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 class DateField(forms.DateField):
     """A date as the browser's date picker sends it, or as a person types it."""
 
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    widget = NativeDateInput
     input_formats = ["%Y-%m-%d", "%d.%m.%Y"]
     default_error_messages = {
         "required": "Укажите дату.",
@@ -86,7 +87,7 @@ class MeterSearchForm(forms.Form):
     q = forms.CharField(label="Поиск прибора учета", required=False, max_length=64)
 
 
-class UploadForm(forms.Form):
+class ReadingUploadForm(forms.Form):
     file = forms.FileField(
         label="Файл CSV или XLSX",
         help_text="Столбцы: meter_number, date, value и, для многотарифных приборов, zone.",

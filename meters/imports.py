@@ -8,16 +8,17 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from billing.models import Branch, Contract
+from billing.branches import Branches
+from billing.models import Contract
 from core.importing import Row, RowError
-from meters.models import ZONES_BY_COUNT, Meter, Zone
+from meters.models import ZONES_BY_COUNT, Meter, ReadingZone
 from meters.readings import parse_value, value_error
 
 ZONE_NAMES = {
-    **{zone.value.lower(): zone.value for zone in Zone},
-    **{zone.label.lower(): zone.value for zone in Zone},
+    **{zone.value.lower(): zone.value for zone in ReadingZone},
+    **{zone.label.lower(): zone.value for zone in ReadingZone},
 }
-ZONE_INDEX = {zone.value: index for index, zone in enumerate(Zone)}
+ZONE_INDEX = {zone.value: index for index, zone in enumerate(ReadingZone)}
 AMBIGUOUS = -1
 
 
@@ -34,21 +35,13 @@ class MeterSpec(NamedTuple):
         return ZONES_BY_COUNT[self.zones]
 
 
-def branches() -> dict[str, int]:
-    """A city as the billing system writes it («Кемерово», «г. Кемерово», «kemerovo») → id."""
-    found = {}
-    for pk, code, name in Branch.objects.values_list("id", "code", "name"):
-        for key in (code, name, f"г. {name}", f"г.{name}"):
-            found[key.lower()] = pk
-    return found
+def branches() -> Branches:
+    """A city as the billing system writes it («Кемерово», «г. Кемерово», «kemerovo»)."""
+    return Branches()
 
 
-def branch_of(row: Row, known: dict[str, int]) -> int:
-    city = row.text("city", max_length=64)
-    pk = known.get(city.lower())
-    if pk is None:
-        raise RowError("city", f"неизвестный город «{city}»")
-    return pk
+def branch_of(row: Row, known: Branches) -> int:
+    return known.of_row(row).pk
 
 
 def contracts() -> dict[tuple[int, str], int]:
@@ -90,12 +83,12 @@ def zone_of(row: Row, zone_codes: tuple[str, ...], meter_number: str) -> str:
     if not text:
         if len(zone_codes) == 1:
             return zone_codes[0]
-        names = ", ".join(Zone(z).label for z in zone_codes)
+        names = ", ".join(ReadingZone(z).label for z in zone_codes)
         raise RowError("zone", f"у прибора учета {meter_number} несколько зон: укажите {names}")
     zone = ZONE_NAMES.get(text)
     if zone not in zone_codes:
         # The names only for a message: a million good rows should not build them.
-        names = ", ".join(Zone(z).label for z in zone_codes)
+        names = ", ".join(ReadingZone(z).label for z in zone_codes)
         raise RowError("zone", f"«{text}» — у прибора учета {meter_number} зоны: {names}")
     return zone
 

@@ -7,7 +7,7 @@ from django.db import models
 from billing.models import Contract, VoltageLevel
 
 
-class Zone(models.TextChoices):
+class ReadingZone(models.TextChoices):
     """Tariff zones of the day; a single-rate meter reads the whole day («сутки»)."""
 
     TOTAL = "T", "сутки"
@@ -18,9 +18,9 @@ class Zone(models.TextChoices):
 
 
 ZONES_BY_COUNT = {
-    1: (Zone.TOTAL,),
-    2: (Zone.DAY, Zone.NIGHT),
-    3: (Zone.PEAK, Zone.HALF_PEAK, Zone.NIGHT),
+    1: (ReadingZone.TOTAL,),
+    2: (ReadingZone.DAY, ReadingZone.NIGHT),
+    3: (ReadingZone.PEAK, ReadingZone.HALF_PEAK, ReadingZone.NIGHT),
 }
 
 
@@ -104,6 +104,23 @@ class Meter(models.Model):
     def zone_codes(self) -> tuple[str, ...]:
         return ZONES_BY_COUNT[self.zones]
 
+    @property
+    def register_span(self) -> Decimal:
+        """How many units the register counts before it starts again from zero."""
+        return Decimal(10) ** self.digits
+
+    def consumption(self, old: Decimal, new: Decimal, *, rollover: bool) -> Decimal:
+        """kWh between two readings of one zone: (new − old) × the calculation coefficient.
+
+        The rule of DESIGN.md («Readings»). A drop is a pass through zero only when
+        it was confirmed as one (`Reading.rollover`); any other drop — a value
+        billing corrected downwards — is a negative consumption, never a rollover.
+        """
+        delta = new - old
+        if rollover and delta < 0:
+            delta += self.register_span
+        return delta * self.coefficient
+
 
 class Reading(models.Model):
     """Показание прибора учета for one date and tariff zone."""
@@ -128,7 +145,9 @@ class Reading(models.Model):
         db_index=False,
     )
     date = models.DateField("дата")
-    zone = models.CharField("зона", max_length=1, choices=Zone.choices, default=Zone.TOTAL)
+    zone = models.CharField(
+        "зона", max_length=1, choices=ReadingZone.choices, default=ReadingZone.TOTAL
+    )
     value = models.DecimalField("показание", max_digits=15, decimal_places=3)
     source = models.CharField(
         "источник", max_length=16, choices=Source.choices, default=Source.CUSTOMER

@@ -1,5 +1,8 @@
 """The portal's only way to the acquiring gateway: HTTP to `settings.PAYMENT_GATEWAY_URL`.
 
+In development that setting is empty and the mock bank of this very server is
+used, at the address the request came to (`make run PORT=8080` pays as well).
+
 The protocol is T-Bank's (Init / GetState / notifications, SHA-256 token over
 the sorted root-level fields plus the terminal's password). A real bank's
 gateway of the same protocol replaces the mock by settings; another protocol
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 
 import httpx
 from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
 
 logger = logging.getLogger("eskk.payments")
 
@@ -61,12 +66,33 @@ def _text(value) -> str:
     return str(value)
 
 
-def _call(method: str, fields: dict) -> dict:
+def _own_url(path: str, request: HttpRequest | None) -> str:
+    """`path` on this server: the request's scheme, host and port, or PORTAL_BASE_URL (cron)."""
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def gateway_url(request: HttpRequest | None = None) -> str:
+    """The gateway's base URL: the setting, or (development) the mock bank of this server."""
+    if settings.PAYMENT_GATEWAY_URL:
+        return settings.PAYMENT_GATEWAY_URL
+    return _own_url(reverse("gateway:init").removesuffix("v2/Init"), request)
+
+
+def notification_url(request: HttpRequest | None = None) -> str:
+    """Where the gateway POSTs its notifications: the setting, or this server's notify URL."""
+    if settings.PAYMENT_NOTIFICATION_URL:
+        return settings.PAYMENT_NOTIFICATION_URL
+    return _own_url(reverse("payments:notify"), request)
+
+
+def _call(method: str, fields: dict, request: HttpRequest | None = None) -> dict:
     body = {"TerminalKey": settings.PAYMENT_TERMINAL_KEY, **fields}
     body["Token"] = token(body)
     try:
         with httpx.Client(
-            base_url=settings.PAYMENT_GATEWAY_URL,
+            base_url=gateway_url(request),
             timeout=settings.PAYMENT_GATEWAY_TIMEOUT,
             transport=TRANSPORT,
         ) as http:
@@ -92,9 +118,15 @@ class Registration:
 
 
 def init(
-    order_id: str, amount_kopecks: int, description: str, success_url: str, fail_url: str
+    order_id: str,
+    amount_kopecks: int,
+    description: str,
+    success_url: str,
+    fail_url: str,
+    request: HttpRequest | None = None,
 ) -> Registration:
-    """Register the order (idempotent by OrderId at the gateway)."""
+    """Register the order (idempotent by OrderId at the gateway); `request` only gives
+    the development address of the mock bank and of the notification URL."""
     answer = _call(
         "Init",
         {
@@ -103,8 +135,9 @@ def init(
             "Description": description,
             "SuccessURL": success_url,
             "FailURL": fail_url,
-            "NotificationURL": settings.PAYMENT_NOTIFICATION_URL,
+            "NotificationURL": notification_url(request),
         },
+        request,
     )
     if answer.get("OrderId") != order_id or answer.get("Amount") != amount_kopecks:
         raise GatewayUnavailable("шлюз вернул другой заказ")
@@ -116,6 +149,6 @@ def init(
     )
 
 
-def get_state(payment_id: str) -> dict:
+def get_state(payment_id: str, request: HttpRequest | None = None) -> dict:
     """The payment's status as the gateway knows it now."""
-    return _call("GetState", {"PaymentId": payment_id})
+    return _call("GetState", {"PaymentId": payment_id}, request)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from billing.models import Contract, LedgerEntry
+from billing.services import credit_payment
 from core import audit
 from payments import client
 from payments.models import Payment, PaymentEvent
@@ -19,6 +20,14 @@ logger = logging.getLogger("eskk.payments")
 MIN_AMOUNT = Decimal("100.00")
 MAX_AMOUNT = Decimal("10000000.00")
 DESCRIPTION = "Оплата картой через личный кабинет"
+
+
+def description(purpose: str) -> str:
+    """What the order and its ledger entry say: «Оплата пени …» when it pays penalties."""
+    if purpose == LedgerEntry.Purpose.PENALTY:
+        return "Оплата пени картой через личный кабинет"
+    return DESCRIPTION
+
 
 # The gateway's status → the portal's.
 STATUSES = {
@@ -34,22 +43,33 @@ STATUSES = {
 }
 
 
-def start_payment(request: HttpRequest, contract: Contract, amount: Decimal) -> Payment:
+def start_payment(
+    request: HttpRequest,
+    contract: Contract,
+    amount: Decimal,
+    purpose: str = LedgerEntry.Purpose.ENERGY,
+) -> Payment:
     """Register the order with the gateway; the browser then goes to `payment.payment_url`.
+
+    `purpose` (energy or penalties, as the payer chose) travels with the payment into
+    the ledger when the gateway confirms it.
 
     Raises client.GatewayUnavailable / GatewayError; the payment then stays «создан»
     (never charged: the card page was not reached) and is kept for the record.
     """
-    payment = Payment.objects.create(contract=contract, user=request.user, amount=amount)
-    audit.record("payment.created", request=request, target=payment, amount=amount)
+    payment = Payment.objects.create(
+        contract=contract, user=request.user, amount=amount, purpose=purpose
+    )
+    audit.record("payment.created", request=request, target=payment, amount=amount, purpose=purpose)
     back = request.build_absolute_uri(reverse("payments:result", args=[payment.pk]))
     try:
         registration = client.init(
             str(payment.order_id),
             payment.amount_kopecks,
-            f"{DESCRIPTION}, договор № {contract.number}",
+            f"{description(purpose)}, договор № {contract.number}",
             back,
             back,
+            request=request,
         )
     except (client.GatewayUnavailable, client.GatewayError) as error:
         PaymentEvent.objects.create(
@@ -122,7 +142,7 @@ def settle(payment: Payment, request: HttpRequest | None = None) -> Payment:
     """Ask the gateway for the payment's status and apply it. Raises GatewayUnavailable."""
     if payment.gateway_payment_id is None:
         return payment
-    state = client.get_state(payment.gateway_payment_id)
+    state = client.get_state(payment.gateway_payment_id, request)
     PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.STATE, message=state)
     return apply_state(payment.pk, state, request=request)
 
@@ -134,7 +154,11 @@ def apply_state(payment_pk: int, state: dict, request: HttpRequest | None = None
     The row lock serialises concurrent notifications; the unique link to the
     ledger entry and the unique gateway id stand behind it.
     """
-    payment = Payment.objects.select_for_update().get(pk=payment_pk)
+    payment = (
+        Payment.objects.select_for_update(of=("self",))
+        .select_related("contract", "user")
+        .get(pk=payment_pk)
+    )
     if payment.status == Payment.Status.PAID:
         return payment  # already credited: a repeated or late confirmation
     if state.get("OrderId") != str(payment.order_id) or str(state.get("PaymentId")) != (
@@ -161,8 +185,7 @@ def apply_state(payment_pk: int, state: dict, request: HttpRequest | None = None
                 )
             payment.save(update_fields=("gateway_status", "error_message", "needs_attention"))
             return payment
-        _credit(payment, state)
-        audit.record("payment.credited", request=request, target=payment, amount=payment.amount)
+        _credit(payment, state, request)
     elif new_status != old_status:
         payment.status = new_status
     payment.save()
@@ -171,18 +194,18 @@ def apply_state(payment_pk: int, state: dict, request: HttpRequest | None = None
     return payment
 
 
-def _credit(payment: Payment, state: dict) -> None:
+def _credit(payment: Payment, state: dict, request: HttpRequest | None) -> None:
     now = timezone.now()
-    payment.ledger_entry = LedgerEntry.objects.create(
-        contract_id=payment.contract_id,
-        kind=LedgerEntry.Kind.PAYMENT,
+    payment.ledger_entry = credit_payment(
+        payment.contract,
+        payment.amount,
+        payment.gateway_payment_id,
+        timezone.localdate(now),
+        user=payment.user,
         source=LedgerEntry.Source.CARD,
-        date=timezone.localdate(now),
-        doc_date=timezone.localdate(now),
-        doc_number=payment.gateway_payment_id,
-        description=DESCRIPTION,
-        credit=payment.amount,
-        created_by_id=payment.user_id,
+        description=description(payment.purpose),
+        purpose=payment.purpose,
+        request=request,
     )
     payment.status = Payment.Status.PAID
     payment.paid_at = now

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.widgets import NativeDateInput
 from meters.models import Meter
 from services.models import (
     SWITCHABLE_KINDS,
@@ -35,13 +36,6 @@ class AttachmentsField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else [data] if data else []
         return [super(AttachmentsField, self).clean(f, initial) for f in files]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MeterChoiceField(forms.ModelChoiceField):
@@ -114,7 +108,7 @@ class MeterRequestForm(RequestForm):
     )
     preferred_date = forms.DateField(
         label="Желаемая дата",
-        widget=DateInput(),
+        widget=NativeDateInput(),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         error_messages={
             "required": "Укажите желаемую дату.",
@@ -142,7 +136,7 @@ class ReconciliationRequestForm(RequestForm):
 
     period_from = forms.DateField(
         label="Период с",
-        widget=DateInput(),
+        widget=NativeDateInput(),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         error_messages={
             "required": "Укажите начало периода.",
@@ -151,7 +145,7 @@ class ReconciliationRequestForm(RequestForm):
     )
     period_to = forms.DateField(
         label="Период по",
-        widget=DateInput(),
+        widget=NativeDateInput(),
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         error_messages={
             "required": "Укажите конец периода.",

@@ -67,11 +67,9 @@ def test_current_section_is_highlighted(alice_client):
     assert highlighted(text) == [("/cabinet/calculator/", "Калькулятор")]
 
 
-def test_each_section_highlights_itself_though_the_menu_is_rendered_once_per_section(
-    alice_client,
-):
-    """core.menu keeps the rendered menu per section: going back and forth between
-    sections (and to a sub-page) never shows another section's highlight."""
+def test_each_section_highlights_itself_when_going_back_and_forth(alice_client):
+    """Going back and forth between sections (and to a sub-page) never shows another
+    section's highlight."""
     for name, label in [
         ("calculator:index", "Калькулятор"),
         ("payments:list", "Мои платежи"),

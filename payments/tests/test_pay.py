@@ -93,3 +93,41 @@ def test_an_unreachable_gateway_is_a_clear_message_and_nothing_is_charged(alice_
 def test_the_payment_is_always_for_the_sessions_contract(alice_client, bob_contract):
     alice_client.post(URL, {"amount": "1500,00", "agree": "on", "contract": bob_contract.pk})
     assert Payment.objects.get().contract.number == "1001"
+
+
+def test_in_development_the_gateway_and_the_callback_follow_the_servers_own_address(
+    alice_client, settings
+):
+    """`make run PORT=8080`: no setting names a port, the request's address is used."""
+    assert settings.PAYMENT_GATEWAY_URL == "" and settings.PAYMENT_NOTIFICATION_URL == ""
+    asked = []
+    in_process = client.TRANSPORT
+
+    def record(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return in_process.handle_request(request)
+
+    client.TRANSPORT = httpx.MockTransport(record)
+    response = alice_client.post(
+        URL, {"amount": "1500,00", "agree": "on"}, HTTP_HOST="127.0.0.1:8080"
+    )
+    assert response.status_code == 302
+    assert asked == ["http://127.0.0.1:8080/gateway/v2/Init"]
+    order = Order.objects.get()
+    assert order.notification_url == "http://127.0.0.1:8080/cabinet/payments/notify/"
+
+
+def test_a_configured_gateway_is_used_whatever_the_request(alice_client, settings):
+    settings.PAYMENT_GATEWAY_URL = "https://bank.example/gateway/"
+    settings.PAYMENT_NOTIFICATION_URL = "https://lk.example/cabinet/payments/notify/"
+    asked = []
+    in_process = client.TRANSPORT
+
+    def record(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return in_process.handle_request(request)
+
+    client.TRANSPORT = httpx.MockTransport(record)
+    alice_client.post(URL, {"amount": "1500,00", "agree": "on"}, HTTP_HOST="127.0.0.1:8080")
+    assert asked == ["https://bank.example/gateway/v2/Init"]
+    assert Order.objects.get().notification_url == "https://lk.example/cabinet/payments/notify/"

@@ -14,13 +14,15 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def real_http(settings, live_server):
-    """The portal reaches the gateway, and the gateway the portal, over HTTP."""
+    """The portal reaches the gateway, and the gateway the portal, over HTTP, on the
+    live server's own (random, never 8000) port: no PAYMENT_* URL is set, as with
+    `make run PORT=8080`."""
     from gateway import notifications
     from payments import client
 
     client.TRANSPORT, notifications.TRANSPORT = None, None
-    settings.PAYMENT_GATEWAY_URL = f"{live_server.url}/gateway/"
-    settings.PAYMENT_NOTIFICATION_URL = f"{live_server.url}/cabinet/payments/notify/"
+    assert not live_server.url.endswith(":8000")
+    assert settings.PAYMENT_GATEWAY_URL == "" and settings.PAYMENT_NOTIFICATION_URL == ""
 
 
 @pytest.fixture

@@ -12,17 +12,17 @@ from billing.models import VoltageLevel
 from calculator.models import (
     MONTHLY_KINDS_BY_CATEGORY,
     FlatRate,
+    FlatRateZone,
     HourlyRate,
     MonthlyRate,
     PowerBand,
     TariffMonth,
-    Zone,
 )
 from core.importing import ImportCommand, Row, RowError
 
 ENERGY_HOURLY = "energy_hourly"
 FLAT_KINDS = ("", "energy")
-ZONE_CODES = [z for z in Zone.values if z]
+ZONE_CODES = [z for z in FlatRateZone.values if z]
 
 
 class Command(ImportCommand):
