@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Window
@@ -21,6 +21,7 @@ from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from core.formatting import group_digits, month_label
+from core.numbers import parse_decimal
 from meters.models import ClosedPeriod, Meter, Reading, ReadingZone
 
 SPIKE_FACTOR = 3
@@ -39,16 +40,12 @@ class ReadingAlreadySaved(Exception):
 
 def parse_value(text: str) -> Decimal:
     """`36 156,5` → Decimal('36156.5'); ValueError with a Russian message otherwise."""
-    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not cleaned:
+    if not str(text).strip():
         raise ValueError("Введите показание.")
     try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
+        return parse_decimal(text)
+    except ValueError:
         raise ValueError(f"«{str(text).strip()}» — не число.") from None
-    if not number.is_finite():
-        raise ValueError("Введите показание числом.")
-    return number
 
 
 def value_error(meter: Meter, value: Decimal) -> str | None:
