@@ -54,6 +54,25 @@ def _empty_page_cache():
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _key_rates_confirmed_to_today(request):
+    """Tests run on the real calendar, past the reference table's confirmation day: the
+    operators' confirmation of the rates up to today is part of every database test's
+    world. Tests of the refusal take it away (billing/tests/test_key_rates.py)."""
+    if not {"db", "transactional_db"} & set(request.fixturenames):
+        yield
+        return
+    request.getfixturevalue(
+        "transactional_db" if "transactional_db" in request.fixturenames else "db"
+    )
+    from django.utils import timezone
+
+    from billing.models import KeyRateConfirmation
+
+    KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
+    yield
+
+
 @pytest.fixture
 def kemerovo(db):
     from billing.models import Branch

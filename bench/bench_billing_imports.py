@@ -28,10 +28,10 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from billing.demo import month_end, valid_inn  # noqa: E402
 from billing.models import Branch, Contract, Customer, LedgerEntry  # noqa: E402
-from billing.penalties import month_start  # noqa: E402
+from billing.validators import valid_inn  # noqa: E402
 from billing.vat import vat_amount, vat_rate_for  # noqa: E402
+from core.dates import month_end, month_start  # noqa: E402
 from core.formatting import round_money  # noqa: E402
 
 CONTRACTS = 1250

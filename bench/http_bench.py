@@ -67,8 +67,8 @@ def big_contract(meter_count: int):
     import datetime as dt
     from decimal import Decimal
 
-    from billing.demo import month_end, month_start
     from billing.models import Contract
+    from core.dates import month_end
     from meters.models import DeliveryPoint, Meter, Reading
 
     contract = Contract.objects.get(branch__code="kemerovo", number="2002")
@@ -94,7 +94,7 @@ def big_contract(meter_count: int):
             ]
         )
         today = dt.date.today()
-        days = [month_end(month_start(today, b)) for b in range(24, 0, -1)]
+        days = [month_end(today, -b) for b in range(24, 0, -1)]
         Reading.objects.bulk_create(
             [
                 Reading(meter=m, date=d, value=Decimal(100 * n), source="import")

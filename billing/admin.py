@@ -23,6 +23,7 @@ from billing.models import (
     Customer,
     ImportBatch,
     KeyRate,
+    KeyRateConfirmation,
     LedgerEntry,
     VatRate,
 )
@@ -82,8 +83,9 @@ class ContractAdmin(admin.ModelAdmin):
         "price_category",
         "voltage_level",
         "max_power_kw",
+        "consumer_kind",
     )
-    list_filter = ("branch", "price_category", "voltage_level")
+    list_filter = ("branch", "price_category", "voltage_level", "consumer_kind")
     search_fields = ("number", "customer__name", "customer__inn")
     list_select_related = ("branch", "customer")
     autocomplete_fields = ("customer",)
@@ -138,12 +140,13 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         "doc_number",
         "debit",
         "credit",
+        "purpose",
         "source",
         "is_locked",
         "updated_at",
         "updated_by",
     )
-    list_filter = ("kind", "source", "is_locked", "contract__branch")
+    list_filter = ("kind", "purpose", "source", "is_locked", "contract__branch")
     search_fields = ("doc_number", "contract__number", "contract__customer__inn")
     list_select_related = ("contract", "contract__branch", "updated_by")
     date_hierarchy = "date"
@@ -201,6 +204,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
                 obj.date,
                 user=request.user,
                 description=obj.description,
+                purpose=obj.purpose,
                 request=request,
             )
             # The admin goes on with its own `obj` (history, redirect): it becomes the entry.
@@ -217,6 +221,19 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 class KeyRateAdmin(admin.ModelAdmin):
     list_display = ("valid_from", "rate")
     date_hierarchy = "valid_from"
+
+
+@admin.register(KeyRateConfirmation)
+class KeyRateConfirmationAdmin(admin.ModelAdmin):
+    """«Ставки подтверждены по»: penalties are never computed past the latest such day."""
+
+    list_display = ("confirmed_to", "source", "created_at", "created_by")
+    readonly_fields = ("created_at", "created_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(VatRate)

@@ -3,13 +3,12 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db import connection
-from django.utils import timezone
-from stdnum.ru import inn as stdnum_inn
-
-from billing.models import Branch, Contract, Customer, LedgerEntry
+from billing.models import Branch, Contract, Customer, KeyRateConfirmation, LedgerEntry
 from billing.services import accrue_penalties
+from billing.validators import valid_inn
 from billing.vat import vat_amount, vat_rate_for
+from core.bulk import copy_rows
+from core.dates import month_end, month_start
 from core.formatting import round_money
 
 BRANCHES = (("kemerovo", "Кемерово"), ("berezovsky", "Березовский"))
@@ -36,59 +35,13 @@ ZERO = Decimal("0.00")
 DEMO_MONTHS = 12
 
 
-def month_start(day: dt.date, back: int = 0) -> dt.date:
-    """The first day of the month `back` months before `day`'s."""
-    index = day.year * 12 + day.month - 1 - back
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(first: dt.date) -> dt.date:
-    return month_start(first, -1) - dt.timedelta(days=1)
-
-
-def valid_inn(prefix: str) -> str:
-    """Complete 9 or 10 leading digits to a valid organisation or personal ИНН."""
-    if len(prefix) == 9:
-        return prefix + stdnum_inn.calc_company_check_digit(prefix)
-    return prefix + stdnum_inn.calc_personal_check_digits(prefix)
-
-
-def copy_rows(model, fields: list[str], rows) -> int:
-    """Insert many rows of `fields` (attnames) quickly: COPY on PostgreSQL, bulk_create elsewhere.
-
-    The benchmark data is millions of rows; building a model instance for each costs
-    most of the time. Every other column gets its model default (auto_now: now).
-    """
-    if connection.vendor != "postgresql":
-        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=2000)
-        return len(objects)
-    now = timezone.now()
-    columns = [model._meta.get_field(name).column for name in fields]
-    rest = []
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field.attname in fields:
-            continue
-        auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        columns.append(field.column)
-        rest.append(field.get_db_prep_save(now if auto else field.get_default(), connection))
-    rest = tuple(rest)
-    sql = f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-    count = 0
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row + rest)
-            count += 1
-    return count
-
-
 def ledger_history(
     contract: Contract, monthly_kwh: int, months: int, today: dt.date
 ) -> list[LedgerEntry]:
     """Monthly accruals and the payments for them; the last month stays unpaid."""
     entries = []
     for back in range(months, 0, -1):
-        period = month_start(today, back)
+        period = month_start(today, -back)
         volume = Decimal(monthly_kwh + (back * 37) % 500)
         net = round_money(volume * PRICE_PER_KWH)
         vat = vat_amount(net, vat_rate_for(period))
@@ -101,7 +54,7 @@ def ledger_history(
             )
         )  # fmt: skip
         if back > 1:
-            paid_on = month_start(period, -1) + dt.timedelta(days=14)
+            paid_on = month_start(period, 1) + dt.timedelta(days=14)
             entries.append(
                 LedgerEntry(
                     contract=contract, kind=LedgerEntry.Kind.PAYMENT, date=paid_on,
@@ -146,11 +99,16 @@ def seed(ctx: dict, stdout) -> None:
             LedgerEntry.objects.bulk_create(ledger_history(contract, kwh, DEMO_MONTHS, today))
         contracts[(branch, number)] = contract
     ctx["branches"] = branches
+    ctx["price_per_kwh"] = PRICE_PER_KWH
     ctx["contracts"] = contracts
+    # The demo's clock moves: its rates count as confirmed up to the day it is seeded.
+    KeyRateConfirmation.objects.get_or_create(
+        confirmed_to=today, defaults={"source": "демо-данные: на день заполнения"}
+    )
     # Booked penalties up to the end of last month for two of the demo contracts; 1001 stays
     # without, so that its balance is exactly its unpaid last month.
     accrue_penalties(
-        month_end(month_start(today, 1)),
+        month_end(today, -1),
         contracts=[contracts[("kemerovo", "2002")], contracts[("berezovsky", "0001с")]],
     )
     if ctx.get("scale_contracts"):
@@ -184,7 +142,7 @@ def seed_scale(ctx: dict, branch: Branch, today: dt.date, stdout) -> list[int]:
         batch_size=2000,
     )  # fmt: skip
     rates = {
-        month_start(today, back): vat_rate_for(month_start(today, back))
+        month_start(today, -back): vat_rate_for(month_start(today, -back))
         for back in range(1, months + 1)
     }
     fields = ["contract_id", "kind", "date", "period", "doc_number", "doc_date", "volume_kwh",
@@ -193,14 +151,14 @@ def seed_scale(ctx: dict, branch: Branch, today: dt.date, stdout) -> list[int]:
     def entries():
         for i, contract in enumerate(new_contracts):
             for back in range(months, 0, -1):
-                period = month_start(today, back)
+                period = month_start(today, -back)
                 volume = Decimal(2000 + (i * 13 + back * 7) % 3000)
                 net = round_money(volume * PRICE_PER_KWH)
                 total = net + vat_amount(net, rates[period])
                 yield (contract.id, "accrual", month_end(period), period, f"{contract.number}-{period:%Y%m}",
                        month_end(period), volume, net, total - net, total, ZERO, "demo")  # fmt: skip
                 if back > 1:
-                    paid_on = month_start(period, -1) + dt.timedelta(days=14)
+                    paid_on = month_start(period, 1) + dt.timedelta(days=14)
                     yield (contract.id, "payment", paid_on, None, f"п/п {back}", paid_on, None, None,
                            None, ZERO, total, "demo")  # fmt: skip
 

@@ -19,27 +19,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from billing.branches import Branches
 from billing.models import (
-    Branch,
+    PRICE_CATEGORY_FOR_POWER_MESSAGE,
     Contract,
     Customer,
     ImportBatch,
     LedgerEntry,
-    PriceCategory,
     VoltageLevel,
+    allowed_price_categories,
 )
 from billing.services import Credit, credit_payments
-from billing.validators import validate_inn, validate_kpp
-from billing.vat import vat_amount, vat_rate_for
+from billing.validators import customer_ids_errors
+from billing.vat import vat_error, vat_rate_for
 from core.formatting import group_digits
 from core.importing import ImportCommand, Row, RowError
 
-LARGE_POWER_KW = Decimal("670")
-KOPECK = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 # Excel users type ВН/СН with Latin letters that look the same.
 LATIN_LOOKALIKES = str.maketrans("BHCK", "ВНСК")
@@ -113,10 +111,7 @@ class BillingImport(ImportCommand):
 
     def prepare(self) -> None:
         self.today = timezone.localdate()
-        self.branches: dict[str, int] = {}
-        for branch in Branch.objects.all():
-            for name in (branch.name, branch.code, branch.login_label):
-                self.branches[name.lower()] = branch.pk
+        self.branches = Branches()
         self.contracts: dict[tuple[int, str], int] = {}
         if self.needs_contracts:
             self.contracts = {
@@ -127,11 +122,7 @@ class BillingImport(ImportCommand):
             }
 
     def branch_id(self, row: Row) -> int:
-        city = row.text("city", max_length=64)
-        key = city.lower().removeprefix("г.").strip()
-        if key not in self.branches:
-            raise RowError("city", f"«{city}» — нет такого города (Кемерово или Березовский)")
-        return self.branches[key]
+        return self.branches.of_row(row).pk
 
     def contract_id(self, row: Row) -> int:
         branch_id = self.branch_id(row)
@@ -203,23 +194,12 @@ class ContractsImport(BillingImport):
         branch_id = self.branch_id(row)
         inn = row.text("inn", max_length=12)
         kpp = row.text("kpp", required=False, max_length=9)
-        for column, validate, value in (("inn", validate_inn, inn), ("kpp", validate_kpp, kpp)):
-            try:
-                validate(value)
-            except ValidationError as error:
-                raise RowError(column, error.messages[0]) from None
-        if len(inn) == 10 and not kpp:
-            raise RowError("kpp", "у организации (ИНН из 10 цифр) должен быть КПП")
-        if len(inn) == 12 and kpp:
-            raise RowError("kpp", "у ИП и физического лица (ИНН из 12 цифр) нет КПП")
+        for column, message in customer_ids_errors(inn, kpp).items():
+            raise RowError(column, message)
         category = row.integer("price_category", minimum=1, maximum=6)
         power = row.decimal("max_power_kw", places=3, minimum=Decimal(0))
-        if power >= LARGE_POWER_KW and category < PriceCategory.THIRD:
-            raise RowError(
-                "price_category",
-                f"при максимальной мощности {group_digits(power, 3)} кВт (670 кВт и более) "
-                "допустимы только категории 3–6",
-            )
+        if category not in allowed_price_categories(power):
+            raise RowError("price_category", PRICE_CATEGORY_FOR_POWER_MESSAGE)
         voltage = row.text("voltage_level", max_length=8).upper().translate(LATIN_LOOKALIKES)
         if voltage not in VoltageLevel.values:
             raise RowError(
@@ -385,14 +365,9 @@ class AccrualsImport(BillingImport):
                 "amount",
                 f"{money_text(amount)} не равно amount_net + vat ({money_text(net + vat)})",
             )
-        rate = self._vat_rate(period)
-        expected = vat_amount(net, rate)
-        if abs(vat - expected) > KOPECK:
-            raise RowError(
-                "vat",
-                f"{money_text(vat)}, а НДС {rate.normalize()} % за {period:%m.%Y} "
-                f"от {money_text(net)} — {money_text(expected)}",
-            )
+        error = vat_error(net, vat, self._vat_rate(period), of_lines=True, period=period)
+        if error:
+            raise RowError("vat", error)
         record = AccrualRecord(
             contract_id=contract_id,
             period=period,
@@ -481,13 +456,28 @@ class PaymentRecord:
     date: dt.date
     amount: Decimal
     doc_number: str
+    purpose: str = LedgerEntry.Purpose.ENERGY
+
+
+# What a bank's export writes in the optional `purpose` column (ГК РФ ст. 319, 319.1:
+# an empty one pays energy, never penalties).
+PURPOSES = {
+    "": LedgerEntry.Purpose.ENERGY,
+    "energy": LedgerEntry.Purpose.ENERGY,
+    "электроэнергия": LedgerEntry.Purpose.ENERGY,
+    "за электроэнергию": LedgerEntry.Purpose.ENERGY,
+    "penalty": LedgerEntry.Purpose.PENALTY,
+    "пени": LedgerEntry.Purpose.PENALTY,
+}
 
 
 class PaymentsImport(BillingImport):
     help = (
         "Загружает оплаты (платежные поручения) из выгрузки биллинга (CSV или XLSX). Столбцы: "
-        "city, contract_number, date, amount, doc_number. Ключ: договор + номер документа + дата. "
-        "Оплата картой, уже зачисленная порталом, повторно не записывается."
+        "city, contract_number, date, amount, doc_number; необязательный purpose — «пени» или "
+        "«за электроэнергию» (пусто: за электроэнергию, в счет самого раннего срока; пени "
+        "гасятся только оплатой с назначением «пени», ГК РФ ст. 319). Ключ: договор + номер "
+        "документа + дата. Оплата картой, уже зачисленная порталом, повторно не записывается."
     )
     required_columns = ("city", "contract_number", "date", "amount", "doc_number")
     batch_kind = ImportBatch.Kind.PAYMENTS
@@ -495,10 +485,10 @@ class PaymentsImport(BillingImport):
     def prepare(self) -> None:
         super().prepare()
         self.locked = {
-            (contract_id, doc_number, day): credit
-            for contract_id, doc_number, day, credit in LedgerEntry.objects.filter(
+            (contract_id, doc_number, day): (credit, purpose)
+            for contract_id, doc_number, day, credit, purpose in LedgerEntry.objects.filter(
                 kind=LedgerEntry.Kind.PAYMENT, source=LedgerEntry.Source.IMPORT, is_locked=True
-            ).values_list("contract_id", "doc_number", "date", "credit")
+            ).values_list("contract_id", "doc_number", "date", "credit", "purpose")
         }
 
     def parse_row(self, row: Row) -> PaymentRecord:
@@ -507,17 +497,27 @@ class PaymentsImport(BillingImport):
             date=self.past_date(row, "date"),
             amount=row.decimal("amount", maximum=MAX_AMOUNT),
             doc_number=row.text("doc_number", max_length=64),
+            purpose=self._purpose(row),
         )
         if record.amount <= 0:
             raise RowError("amount", "сумма оплаты должна быть больше нуля")
         locked = self.locked.get(self.key(record))
-        if locked is not None and locked != record.amount:
+        if locked is not None and locked != (record.amount, record.purpose):
             raise RowError(
                 "amount",
                 f"по оплате {record.doc_number} уже выдан документ: изменить ее нельзя, "
                 "исправление вносится корректировкой",
             )
         return record
+
+    def _purpose(self, row: Row) -> str:
+        text = row.text("purpose", required=False, max_length=64)
+        try:
+            return PURPOSES[" ".join(text.lower().split())]
+        except KeyError:
+            raise RowError(
+                "purpose", f"«{text}» — допустимо: «пени», «за электроэнергию» или пусто"
+            ) from None
 
     def key(self, record: PaymentRecord):
         return (record.contract_id, record.doc_number, record.date)
@@ -547,11 +547,15 @@ class PaymentsImport(BillingImport):
                 counts["unchanged"] += 1  # a card payment the portal already credited
             elif entry is None:
                 to_create.append(
-                    Credit(record.contract_id, record.amount, record.doc_number, record.date)
-                )
+                    Credit(
+                        record.contract_id, record.amount, record.doc_number, record.date,
+                        purpose=record.purpose,
+                    )
+                )  # fmt: skip
                 counts["created"] += 1
-            elif entry.credit != record.amount:
+            elif entry.credit != record.amount or entry.purpose != record.purpose:
                 entry.credit = record.amount
+                entry.purpose = record.purpose
                 entry.import_batch = batch
                 entry.updated_at = now
                 to_update.append(entry)
@@ -567,7 +571,7 @@ class PaymentsImport(BillingImport):
         )
         # A corrected amount of an imported order is the billing system's correction of
         # its own record, not a second payment: updated in place.
-        bulk_update(LedgerEntry, to_update, ["credit", "import_batch", "updated_at"])
+        bulk_update(LedgerEntry, to_update, ["credit", "purpose", "import_batch", "updated_at"])
         return counts
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Max, Q, Sum
+from django.db.models import Max, Sum
 
 from billing.models import Contract, LedgerEntry
 from core.formatting import round_money
@@ -28,11 +28,12 @@ def balance_before(contract: Contract, day: dt.date) -> Decimal:
 
 
 def energy_and_penalty_balances(contract: Contract, on_date: dt.date | None = None) -> dict:
-    """The balance without penalties and the penalties owed, in one query."""
+    """The energy account («Задолженность» / «Переплата») and the penalty account
+    (penalties booked less payments stated for them), in one query."""
     entries = LedgerEntry.objects.filter(contract=contract)
     if on_date is not None:
         entries = entries.filter(date__lte=on_date)
-    penalty = Q(kind=LedgerEntry.Kind.PENALTY)
+    penalty = LedgerEntry.penalty_side()
     totals = entries.aggregate(
         energy_debit=Sum("debit", filter=~penalty),
         energy_credit=Sum("credit", filter=~penalty),
@@ -40,14 +41,16 @@ def energy_and_penalty_balances(contract: Contract, on_date: dt.date | None = No
         penalty_credit=Sum("credit", filter=penalty),
     )
     return {
-        "energy": (totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO),
-        "penalty": (totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO),
+        "energy": round_money((totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO)),
+        "penalty": round_money(
+            (totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO)
+        ),
     }
 
 
 def account_summary(contract: Contract) -> dict:
     """Energy balance, penalties and the date of the latest entry, in one query."""
-    penalty = Q(kind=LedgerEntry.Kind.PENALTY)
+    penalty = LedgerEntry.penalty_side()
     totals = LedgerEntry.objects.filter(contract=contract).aggregate(
         energy_debit=Sum("debit", filter=~penalty),
         energy_credit=Sum("credit", filter=~penalty),

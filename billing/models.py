@@ -6,7 +6,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from billing.validators import validate_inn, validate_kpp
+from billing.validators import validate_inn, validate_inn_kpp, validate_kpp
 
 
 class Branch(models.Model):
@@ -45,10 +45,8 @@ class Customer(models.Model):
         return f"{self.name} (ИНН {self.inn})"
 
     def clean(self) -> None:
-        if len(self.inn) == 10 and not self.kpp:
-            raise ValidationError({"kpp": "У организации (ИНН из 10 цифр) должен быть КПП."})
-        if len(self.inn) == 12 and self.kpp:
-            raise ValidationError({"kpp": "У ИП и физического лица (ИНН из 12 цифр) нет КПП."})
+        # Each field's own validator reports a malformed ИНН or КПП; here the pair.
+        validate_inn_kpp(self.inn, self.kpp)
 
 
 class PriceCategory(models.IntegerChoices):
@@ -65,6 +63,29 @@ class VoltageLevel(models.TextChoices):
     MEDIUM1 = "СН1", "СН1"
     MEDIUM2 = "СН2", "СН2"
     LOW = "НН", "НН"
+
+
+class ConsumerKind(models.TextChoices):
+    """Who the customer is to the penalty rule of 35-ФЗ ст. 37 п. 2 (and ЖК РФ ст. 155 п. 14)."""
+
+    OTHER = "other", "прочие потребители"
+    HOUSING = "housing", "управляющие организации, ТСЖ, ЖСК"
+    POPULATION = "population", "население и приравненные к нему категории"
+
+
+# Основные положения (ПП № 442), п. 97: from 670 kW of maximum power only categories 3–6.
+LARGE_POWER_KW = Decimal("670")
+PRICE_CATEGORY_FOR_POWER_MESSAGE = (
+    "При максимальной мощности 670 кВт и более доступны только категории 3–6."
+)
+
+
+def allowed_price_categories(max_power_kw: Decimal) -> tuple[int, ...]:
+    """The price categories a customer of `max_power_kw` may choose (ПП № 442, п. 97):
+    from 670 kW only 3–6, below it any of 1–6."""
+    if max_power_kw is not None and max_power_kw >= LARGE_POWER_KW:
+        return (3, 4, 5, 6)
+    return tuple(PriceCategory.values)
 
 
 class Contract(models.Model):
@@ -93,6 +114,13 @@ class Contract(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+    consumer_kind = models.CharField(
+        "категория потребителя для пени",
+        max_length=16,
+        choices=ConsumerKind.choices,
+        default=ConsumerKind.OTHER,
+        help_text="доля ключевой ставки по 35-ФЗ, ст. 37 п. 2",
+    )
     # Moved by database triggers on every change to what the cabinet shows for the
     # contract (core/dataversion.py); cached page content is keyed by it.
     data_version = models.BigIntegerField("версия данных", default=0, editable=False)
@@ -114,6 +142,14 @@ class Contract(models.Model):
     def __str__(self) -> str:
         return f"№ {self.number} ({self.branch})"
 
+    def allowed_price_categories(self) -> tuple[int, ...]:
+        """The categories this contract's maximum power allows (ПП № 442, п. 97)."""
+        return allowed_price_categories(self.max_power_kw)
+
+    def clean(self) -> None:
+        if self.price_category not in self.allowed_price_categories():
+            raise ValidationError({"price_category": PRICE_CATEGORY_FOR_POWER_MESSAGE})
+
 
 class LedgerEntry(models.Model):
     """One operation on the contract's account (лицевой счет).
@@ -128,6 +164,12 @@ class LedgerEntry(models.Model):
         ACCRUAL = "accrual", "начисление"
         PAYMENT = "payment", "оплата"
         CORRECTION = "correction", "корректировка"
+        PENALTY = "penalty", "пени"
+
+    class Purpose(models.TextChoices):
+        """What a payment pays (ГК РФ ст. 319, 319.1): energy unless the payer says penalties."""
+
+        ENERGY = "energy", "за электроэнергию"
         PENALTY = "penalty", "пени"
 
     class Source(models.TextChoices):
@@ -160,6 +202,13 @@ class LedgerEntry(models.Model):
     )
     credit = models.DecimalField(
         "оплачено", max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    purpose = models.CharField(
+        "назначение платежа",
+        max_length=16,
+        choices=Purpose.choices,
+        default=Purpose.ENERGY,
+        help_text="только у оплаты: без указания плательщика — за электроэнергию",
     )
     source = models.CharField(
         "источник", max_length=16, choices=Source.choices, default=Source.IMPORT
@@ -209,6 +258,10 @@ class LedgerEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(debit=0) | Q(credit=0), name="ledger_debit_or_credit"
             ),
+            models.CheckConstraint(
+                condition=Q(purpose="energy") | Q(kind="payment"),
+                name="ledger_purpose_only_of_payments",
+            ),
             # The keys that make the imports and the penalty run idempotent.
             models.UniqueConstraint(
                 fields=("contract", "doc_number"),
@@ -241,6 +294,17 @@ class LedgerEntry(models.Model):
             )
         if not self.debit and not self.credit:
             raise ValidationError("Укажите сумму в поле «начислено» или «оплачено».")
+        if self.purpose != self.Purpose.ENERGY and self.kind != self.Kind.PAYMENT:
+            raise ValidationError({"purpose": "Назначение указывается только у оплаты."})
+
+    @classmethod
+    def penalty_side(cls) -> Q:
+        """The entries of the penalty account: penalties booked and payments stated for them.
+
+        Everything else is the energy account («Задолженность»); the two never offset
+        each other (ГК РФ ст. 319: a penalty is paid only when the payer says so).
+        """
+        return Q(kind=cls.Kind.PENALTY) | Q(kind=cls.Kind.PAYMENT, purpose=cls.Purpose.PENALTY)
 
     @property
     def amount(self) -> Decimal:
@@ -281,6 +345,34 @@ class KeyRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rate}% с {self.valid_from:%d.%m.%Y}"
+
+
+class KeyRateConfirmation(models.Model):
+    """An operator's word that the key rates are complete up to `confirmed_to`.
+
+    Penalties are never computed for a day after the latest such date: a rate
+    decided later would otherwise be silently replaced by the last known one.
+    """
+
+    confirmed_to = models.DateField("ставки подтверждены по", unique=True)
+    source = models.CharField("основание", max_length=255, blank=True)
+    created_at = models.DateTimeField("внесено", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="кем внесено",
+    )
+
+    class Meta:
+        verbose_name = "подтверждение ключевых ставок"
+        verbose_name_plural = "подтверждения ключевых ставок"
+        ordering = ("-confirmed_to",)
+
+    def __str__(self) -> str:
+        return f"Ключевые ставки подтверждены по {self.confirmed_to:%d.%m.%Y}"
 
 
 class ImportBatch(models.Model):

@@ -1,15 +1,20 @@
-"""Late-payment penalties (пени) of a legal entity for electricity, as pure functions.
+"""Late-payment penalties (пени) for electricity, as pure functions.
 
-The law (35-ФЗ «Об электроэнергетике», art. 37 п. 2): 1/130 of the Bank of Russia
+The law (35-ФЗ «Об электроэнергетике», art. 37 п. 2): a share of the Bank of Russia
 key rate in force on the day of payment (for a debt still unpaid: on the day of the
 calculation) × the amount not paid in time × each day from the day after the due
-date up to and including the day of payment.
+date up to and including the day of payment. The share depends on the consumer kind
+(`SHARES`): «прочие» 1/130 from the first day; managing organisations, ТСЖ, ЖСК
+1/300 for days 1–60, 1/170 for days 61–90, 1/130 from day 91; the population and
+those equal to it (ЖК РФ ст. 155 п. 14) nothing for days 1–30, 1/300 for days
+31–90, 1/130 from day 91.
 
 The terms (ПП № 442, п. 82): 30 % of the month's cost by the 10th of that month,
-40 % by the 25th, the rest by the 18th of the next month. The contract holds no
-contracted volume, so the advances are taken on the previous month's charge (п. 82
-says so where the contract names no volume), capped by the month's own charge once
-it is known, so that an advance never exceeds what the month turned out to cost.
+40 % by the 25th, the rest by the 18th of the next month; a term on a day off of the
+production calendar moves to the next working day (core.calendar). The contract
+holds no contracted volume, so the advances are taken on the previous month's charge
+(п. 82 says so where the contract names no volume), capped by the month's own charge
+once it is known, so that an advance never exceeds what the month turned out to cost.
 
 Nothing here touches the database: `billing.services` feeds these functions
 from the ledger and the key-rate table, and the tests feed them worked examples.
@@ -24,21 +29,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.calendar import next_working_day
+from core.dates import month_start
 from core.formatting import month_label, round_money
 
 ZERO = Decimal("0.00")
 DIVISOR = Decimal(130)
+OTHER, HOUSING, POPULATION = "other", "housing", "population"
+# (first day of delay the share applies from, divisor of the key rate; None: no penalty).
+SHARES = {
+    OTHER: ((1, DIVISOR),),
+    HOUSING: ((1, Decimal(300)), (61, Decimal(170)), (91, DIVISOR)),
+    POPULATION: ((1, None), (31, Decimal(300)), (91, DIVISOR)),
+}
 FIRST_ADVANCE = Decimal("0.30")
 SECOND_ADVANCE = Decimal("0.40")
 FIRST_ADVANCE_DAY = 10
 SECOND_ADVANCE_DAY = 25
 FINAL_DAY = 18
-
-# Non-working federal holidays (Трудовой кодекс, ст. 112) as (month, day); the
-# government's yearly transfers of days off are not known in advance and not applied.
-HOLIDAYS = frozenset(
-    [(1, d) for d in range(1, 9)] + [(2, 23), (3, 8), (5, 1), (5, 9), (6, 12), (11, 4)]
-)
 
 
 @dataclass(frozen=True)
@@ -74,15 +82,35 @@ class PenaltyLine:
     rate: Decimal
     paid_on: dt.date | None
     amount: Decimal
+    divisor: Decimal | None = DIVISOR  # the share 1/divisor of the rate; None: days without
+
+    @property
+    def share(self) -> str:
+        return f"1/{self.divisor}" if self.divisor else "0"
+
+
+class RatesNotConfirmed(LookupError):
+    """The key rates are not confirmed as far as the day asked for."""
 
 
 class KeyRates:
-    """The key-rate history as a lookup by day."""
+    """The key-rate history as a lookup by day, complete up to `confirmed_to` (None: no limit)."""
 
-    def __init__(self, rates: Iterable[tuple[dt.date, Decimal]]):
+    def __init__(
+        self, rates: Iterable[tuple[dt.date, Decimal]], confirmed_to: dt.date | None = None
+    ):
         pairs = sorted(rates)
         self._days = [day for day, _ in pairs]
         self._rates = [rate for _, rate in pairs]
+        self.confirmed_to = confirmed_to
+
+    def check(self, day: dt.date) -> None:
+        """Refuse a day past the confirmation: a rate decided since would be missed."""
+        if self.confirmed_to is not None and day > self.confirmed_to:
+            raise RatesNotConfirmed(
+                f"Ключевая ставка подтверждена по {self.confirmed_to:%d.%m.%Y}: "
+                f"расчет на {day:%d.%m.%Y} невозможен до подтверждения ставок на эту дату"
+            )
 
     def on(self, day: dt.date) -> Decimal:
         """The rate in force on `day`."""
@@ -92,25 +120,18 @@ class KeyRates:
         return self._rates[index]
 
 
-def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5 and (day.month, day.day) not in HOLIDAYS
+def penalty_amount(base: Decimal, days: int, rate: Decimal, divisor: Decimal = DIVISOR) -> Decimal:
+    """base × days × rate % / divisor, rounded to the kopeck (half up)."""
+    return round_money(base * days * rate / Decimal(100) / divisor)
 
 
-def next_working_day(day: dt.date) -> dt.date:
-    """A term ending on a day off moves to the next working day (ГК РФ, ст. 193)."""
-    while not is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
+def advance_amount(month_charge: Decimal, share: Decimal) -> Decimal:
+    """An advance of ПП 442 п. 82: `share` of the month's charge with НДС, to the kopeck half up.
 
-
-def month_start(day: dt.date, forward: int = 0) -> dt.date:
-    index = day.year * 12 + day.month - 1 + forward
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def penalty_amount(base: Decimal, days: int, rate: Decimal) -> Decimal:
-    """base × days × rate % / 130, rounded to the kopeck (half up)."""
-    return round_money(base * days * rate / Decimal(100) / DIVISOR)
+    The one rounding of an advance: the penalty engine expects this figure and the
+    advance invoice bills it, so paying the invoice exactly settles the obligation.
+    """
+    return round_money(month_charge * share)
 
 
 def _term(first_of_month: dt.date, day: int, known_on: dt.date) -> dt.date:
@@ -158,8 +179,8 @@ def obligations(operations: Iterable[Operation], on_date: dt.date) -> list[Oblig
             if total is not None:
                 base = min(base, total)
             known = known_on.get(previous, previous)
-            first = round_money(base * FIRST_ADVANCE)
-            second = round_money(base * SECOND_ADVANCE)
+            first = advance_amount(base, FIRST_ADVANCE)
+            second = advance_amount(base, SECOND_ADVANCE)
             name = month_label(month)
             result.append(
                 Obligation(_term(month, FIRST_ADVANCE_DAY, known), first, f"Аванс 30 % за {name}")
@@ -198,9 +219,12 @@ def penalty_lines(
     paid: Sequence[tuple[dt.date, Decimal]],
     rates: KeyRates,
     on_date: dt.date,
+    consumer_kind: str = OTHER,
 ) -> list[PenaltyLine]:
     """Allocate payments to the oldest obligation first (ГК РФ, ст. 319.1) and
-    price each late portion at the rate of its payment day, or of `on_date` if unpaid."""
+    price each late portion at the rate of its payment day, or of `on_date` if unpaid,
+    one line per band of days of the consumer kind's shares."""
+    bands = SHARES[consumer_kind]
     pool = [[day, amount] for day, amount in paid]
     cursor = 0
     lines: list[PenaltyLine] = []
@@ -223,24 +247,45 @@ def penalty_lines(
             if days <= 0:
                 continue
             rate = rates.on(end)
-            lines.append(
-                PenaltyLine(
-                    obligation=obligation,
-                    base=base,
-                    date_from=obligation.due + dt.timedelta(days=1),
-                    date_to=end,
-                    days=days,
-                    rate=rate,
-                    paid_on=paid_on,
-                    amount=penalty_amount(base, days, rate),
+            for index, (first_day, divisor) in enumerate(bands):
+                if first_day > days:
+                    break
+                last_day = bands[index + 1][0] - 1 if index + 1 < len(bands) else days
+                last_day = min(last_day, days)
+                band_days = last_day - first_day + 1
+                lines.append(
+                    PenaltyLine(
+                        obligation=obligation,
+                        base=base,
+                        date_from=obligation.due + dt.timedelta(days=first_day),
+                        date_to=obligation.due + dt.timedelta(days=last_day),
+                        days=band_days,
+                        rate=rate,
+                        paid_on=paid_on,
+                        amount=penalty_amount(base, band_days, rate, divisor) if divisor else ZERO,
+                        divisor=divisor,
+                    )
                 )
-            )
     return lines
 
 
-def calculate(operations: Sequence[Operation], rates: KeyRates, on_date: dt.date):
-    """The penalty lines of a contract on `on_date` and their total."""
+def calculate(
+    operations: Sequence[Operation],
+    rates: KeyRates,
+    on_date: dt.date,
+    consumer_kind: str = OTHER,
+):
+    """The penalty lines of a contract on `on_date` and their total.
+
+    Raises RatesNotConfirmed for a day past the rates' confirmation, LookupError
+    for a day without a known rate.
+    """
+    rates.check(on_date)
     lines = penalty_lines(
-        obligations(operations, on_date), payments(operations, on_date), rates, on_date
+        obligations(operations, on_date),
+        payments(operations, on_date),
+        rates,
+        on_date,
+        consumer_kind,
     )
     return lines, sum((line.amount for line in lines), ZERO)

@@ -1,4 +1,5 @@
-"""Reference data the portal cannot run without: branches, НДС and key rates.
+"""Reference data the portal cannot run without: branches, НДС and key rates (with the
+day they are confirmed to).
 
 Loaded by migrations 0002 and 0004 and again after every `migrate` / `flush`
 (post_migrate), so that a database emptied by `flush` (as the live-server
@@ -32,6 +33,9 @@ KEY_RATES = (
     (dt.date(2025, 12, 22), Decimal("16.00")),
     (dt.date(2026, 2, 16), Decimal("15.50")),
 )
+# The day the table above was checked against the Bank of Russia's decisions: penalties
+# are computed up to it; operators confirm later days (import_key_rates, admin).
+KEY_RATES_CONFIRMED_TO = dt.date(2026, 11, 28)
 
 
 def load(apps) -> None:
@@ -51,6 +55,14 @@ def load(apps) -> None:
     if not KeyRate.objects.exists():
         for valid_from, rate in KEY_RATES:
             KeyRate.objects.get_or_create(valid_from=valid_from, defaults={"rate": rate})
+    try:
+        Confirmation = apps.get_model("billing", "KeyRateConfirmation")
+    except LookupError:
+        return
+    if not Confirmation.objects.exists():
+        Confirmation.objects.create(
+            confirmed_to=KEY_RATES_CONFIRMED_TO, source="справочник портала (billing/reference.py)"
+        )
 
 
 def load_after_migrate(sender, apps=None, using="default", **kwargs) -> None:

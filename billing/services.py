@@ -9,25 +9,47 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Q, Subquery, Sum
 
 from billing import penalties
-from billing.models import Contract, ImportBatch, KeyRate, LedgerEntry
+from billing.models import (
+    ConsumerKind,
+    Contract,
+    ImportBatch,
+    KeyRate,
+    KeyRateConfirmation,
+    LedgerEntry,
+)
 from core import audit
+from core.formatting import round_money
 
 ZERO = Decimal("0.00")
 CHUNK = 500
 _OPERATION_FIELDS = ("contract_id", "kind", "date", "debit", "credit", "period", "doc_number")
 
 
+def rates_confirmed_to() -> dt.date | None:
+    """The latest day up to which operators confirmed the key rates are complete."""
+    return KeyRateConfirmation.objects.aggregate(day=Max("confirmed_to"))["day"]
+
+
 def key_rates() -> penalties.KeyRates:
-    return penalties.KeyRates(KeyRate.objects.values_list("valid_from", "rate"))
+    """The rate table and its confirmation day, in one query."""
+    latest = KeyRateConfirmation.objects.order_by("-confirmed_to").values("confirmed_to")[:1]
+    rows = list(
+        KeyRate.objects.annotate(confirmed=Subquery(latest)).values_list(
+            "valid_from", "rate", "confirmed"
+        )
+    )
+    confirmed_to = rows[0][2] if rows else rates_confirmed_to()
+    return penalties.KeyRates([(day, rate) for day, rate, _ in rows], confirmed_to=confirmed_to)
 
 
 def _operations(contract_ids, on_date: dt.date) -> dict[int, list[penalties.Operation]]:
+    """The energy account's operations: payments stated for penalties pay no energy."""
     rows = (
         LedgerEntry.objects.filter(contract_id__in=contract_ids, date__lte=on_date)
-        .exclude(kind=LedgerEntry.Kind.PENALTY)
+        .exclude(LedgerEntry.penalty_side())
         .order_by("date", "id")
         .values_list(*_OPERATION_FIELDS)
     )
@@ -39,27 +61,59 @@ def _operations(contract_ids, on_date: dt.date) -> dict[int, list[penalties.Oper
 
 @dataclass(frozen=True)
 class PenaltyReport:
-    """The calculation shown to the customer: lines, their total and what is booked."""
+    """The calculation shown to the customer: lines, their total, what is booked and paid."""
 
     on_date: dt.date
+    consumer_kind: str
     lines: list[penalties.PenaltyLine]
     total: Decimal
     booked: Decimal
+    paid: Decimal
     error: str = ""
+
+    @property
+    def unpaid(self) -> Decimal:
+        """Booked and not paid: what the account shows as «Пени»."""
+        return self.booked - self.paid
+
+    @property
+    def not_booked(self) -> Decimal:
+        """Calculated to the day but not booked yet (the next penalty run books it)."""
+        return self.total - self.booked if not self.error else ZERO
+
+    @property
+    def due(self) -> Decimal:
+        """The penalty to pay on the day: the calculation (or, without one, what is booked)
+        less what was paid for penalties."""
+        owed = self.booked if self.error else max(self.total, self.booked)
+        return max(owed - self.paid, ZERO)
+
+    @property
+    def consumer_kind_label(self) -> str:
+        return ConsumerKind(self.consumer_kind).label
 
 
 def penalty_report(contract: Contract, on_date: dt.date) -> PenaltyReport:
-    """The penalty of `contract` as calculated on `on_date`, beside the penalties booked by then."""
+    """The penalty of `contract` as calculated on `on_date`, beside the penalties booked
+    and paid by then."""
     operations = _operations([contract.pk], on_date)[contract.pk]
-    booked = LedgerEntry.objects.filter(
-        contract=contract, kind=LedgerEntry.Kind.PENALTY, date__lte=on_date
-    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
-    booked_total = (booked["debit"] or ZERO) - (booked["credit"] or ZERO)
+    penalty_kind = Q(kind=LedgerEntry.Kind.PENALTY)
+    sums = LedgerEntry.objects.filter(
+        LedgerEntry.penalty_side(), contract=contract, date__lte=on_date
+    ).aggregate(
+        charged=Sum("debit", filter=penalty_kind),
+        recomputed=Sum("credit", filter=penalty_kind),
+        paid=Sum("credit", filter=~penalty_kind),
+        refunded=Sum("debit", filter=~penalty_kind),
+    )
+    booked = round_money((sums["charged"] or ZERO) - (sums["recomputed"] or ZERO))
+    paid = round_money((sums["paid"] or ZERO) - (sums["refunded"] or ZERO))
+    kind = contract.consumer_kind
     try:
-        lines, total = penalties.calculate(operations, key_rates(), on_date)
+        lines, total = penalties.calculate(operations, key_rates(), on_date, kind)
     except LookupError as error:
-        return PenaltyReport(on_date, [], ZERO, booked_total, error=str(error))
-    return PenaltyReport(on_date, lines, total, booked_total)
+        return PenaltyReport(on_date, kind, [], ZERO, booked, paid, error=str(error))
+    return PenaltyReport(on_date, kind, lines, total, booked, paid)
 
 
 def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None) -> Counter:
@@ -71,6 +125,7 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None)
     """
     counts: Counter = Counter(created=0, updated=0, unchanged=0, skipped=0)
     rates = key_rates()
+    rates.check(on_date)  # raises RatesNotConfirmed before anything is booked
     entries = LedgerEntry.objects.filter(date__lte=on_date)
     if contracts is not None:
         entries = entries.filter(contract__in=contracts)
@@ -88,7 +143,9 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None)
 def _accrue_chunk(chunk, on_date, rates, dry_run) -> Counter:
     counts: Counter = Counter()
     # Two runs at once wait for each other here instead of booking twice.
-    list(Contract.objects.select_for_update().filter(pk__in=chunk).values_list("pk"))
+    kinds = dict(
+        Contract.objects.select_for_update().filter(pk__in=chunk).values_list("pk", "consumer_kind")
+    )
     system = LedgerEntry.objects.filter(
         contract_id__in=chunk, kind=LedgerEntry.Kind.PENALTY, source=LedgerEntry.Source.SYSTEM
     )
@@ -106,7 +163,9 @@ def _accrue_chunk(chunk, on_date, rates, dry_run) -> Counter:
         if contract_id in later:
             counts["skipped"] += 1
             continue
-        _, total = penalties.calculate(operations.get(contract_id, []), rates, on_date)
+        _, total = penalties.calculate(
+            operations.get(contract_id, []), rates, on_date, kinds[contract_id]
+        )
         delta = total - booked.get(contract_id, ZERO)
         entry = existing.get(contract_id)
         if entry is not None and entry.amount == -delta:
@@ -169,6 +228,7 @@ class Credit:
     reference: str
     on: dt.date
     description: str = ""
+    purpose: str = LedgerEntry.Purpose.ENERGY
 
 
 def credit_payment(
@@ -180,6 +240,7 @@ def credit_payment(
     user,
     source: str = LedgerEntry.Source.STAFF,
     description: str = "",
+    purpose: str = LedgerEntry.Purpose.ENERGY,
     request=None,
 ) -> LedgerEntry:
     """Credit `amount` paid under `reference` on `on` to `contract`'s account.
@@ -187,8 +248,12 @@ def credit_payment(
     The one way money enters the ledger (decision of issue 16): card payments
     (payments.services), bank imports (import_payments) and staff in the admin all
     call it, so every payment is the same kind of entry with the same audit trace.
+
+    `purpose` is what the payer stated (ГК РФ ст. 319, 319.1): a payment without one
+    pays energy, the earliest obligation first; only a payment stated «пени» pays
+    penalties.
     """
-    credit = Credit(contract.pk, amount, reference, on, description)
+    credit = Credit(contract.pk, amount, reference, on, description, purpose)
     return credit_payments([credit], user=user, source=source, request=request)[0]
 
 
@@ -203,10 +268,27 @@ def credit_payments(
     username: str = "",
 ) -> list[LedgerEntry]:
     """`credit_payment` for many payments at once (a bank file): one INSERT for the entries
-    and one for their «payment.credited» audit events."""
+    and one for their «payment.credited» audit events.
+
+    A payment for penalties meets the penalty calculated up to its day: that penalty is
+    booked first (`accrue_penalties` on the payment's day), so paying the amount the
+    portal asked for leaves neither a penalty nor an overpayment of penalties. Without
+    key rates confirmed that far the booking waits for the next penalty run.
+    """
     for credit in credits:
         if credit.amount is None or credit.amount <= 0:
             raise ValidationError("Сумма оплаты должна быть больше нуля.", code="amount")
+        if credit.purpose not in LedgerEntry.Purpose.values:
+            raise ValidationError("Неизвестное назначение платежа.", code="purpose")
+    penalty_days: dict[dt.date, set[int]] = defaultdict(set)
+    for credit in credits:
+        if credit.purpose == LedgerEntry.Purpose.PENALTY:
+            penalty_days[credit.on].add(credit.contract_id)
+    for day, contract_ids in sorted(penalty_days.items()):
+        try:
+            accrue_penalties(day, contracts=sorted(contract_ids))
+        except LookupError:
+            pass  # rates not confirmed to `day`: the nightly run books it once they are
     entries = [
         LedgerEntry(
             contract_id=credit.contract_id,
@@ -215,9 +297,9 @@ def credit_payments(
             date=credit.on,
             doc_date=credit.on,
             doc_number=credit.reference,
-            description=credit.description
-            or f"Оплата по платежному поручению № {credit.reference}",
+            description=credit.description or _payment_description(credit),
             credit=credit.amount,
+            purpose=credit.purpose,
             created_by=user,
             import_batch=batch,
         )
@@ -236,8 +318,14 @@ def credit_payments(
                 amount=entry.credit,
                 reference=entry.doc_number,
                 source=source,
+                purpose=entry.purpose,
             )
             for entry in entries
         ]
     )
     return entries
+
+
+def _payment_description(credit: Credit) -> str:
+    what = "Оплата пени" if credit.purpose == LedgerEntry.Purpose.PENALTY else "Оплата"
+    return f"{what} по платежному поручению № {credit.reference}"

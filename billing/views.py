@@ -1,3 +1,4 @@
+import datetime as dt
 from decimal import Decimal
 
 from django.core.paginator import Paginator
@@ -8,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from billing.forms import HistoryFilterForm, PenaltyDateForm
-from billing.ledger import account_summary, balance_before
+from billing.ledger import account_summary, energy_and_penalty_balances
 from billing.models import Contract, LedgerEntry
 from billing.services import penalty_report
 from core.access import contract_required
@@ -40,20 +41,33 @@ def _state(value: Decimal, debt: str, credit: str) -> dict:
     return {"label": debt, "amount": None, "css": ""}
 
 
+def _states(balances: dict) -> dict:
+    return {
+        "energy": _state(balances["energy"], "Задолженность", "Переплата"),
+        "penalty": _state(balances["penalty"], "Пени", "Переплата по пени"),
+    }
+
+
 @contract_required
 def account(request: HttpRequest) -> HttpResponse:
     """«Лицевой счет»: who the customer is to the supplier and how much they owe."""
-    content = contract_fragment(request, "billing:account", lambda: _account_content(request))
+    today = timezone.localdate()
+    content = contract_fragment(
+        request, "billing:account", lambda: _account_content(request, today), today.isoformat()
+    )
     return render(request, "billing/account.html", {"title": "Лицевой счет", "content": content})
 
 
-def _account_content(request: HttpRequest) -> str:
+def _account_content(request: HttpRequest, today) -> str:
     summary = account_summary(request.contract)
+    contract = _get_contract(request)
     context = {
-        "contract": _get_contract(request),
+        "contract": contract,
         "summary": summary,
+        # «Задолженность» is the energy account only; penalties are their own account.
         "energy": _state(summary["energy"], "Задолженность", "Переплата"),
-        "penalty": _state(summary["penalty"], "Пени", "Переплата по пени"),
+        "penalty": _state(summary["penalty"], "Пени начисленные", "Переплата по пени"),
+        "report": penalty_report(contract, today),
         "recent": list(_entries(request)[:RECENT_ENTRIES]),
     }
     return render_to_string("billing/fragment_account.html", context)
@@ -72,9 +86,26 @@ def history(request: HttpRequest) -> HttpResponse:
         if end:
             entries = entries.filter(date__lte=end)
     page = Paginator(entries, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    totals = entries.aggregate(debit=Sum("debit"), credit=Sum("credit"))
-    debit, credit = totals["debit"] or ZERO, totals["credit"] or ZERO
-    opening = balance_before(request.contract, start) if start else ZERO
+    penalty = LedgerEntry.penalty_side()
+    totals = entries.aggregate(
+        total_debit=Sum("debit"),
+        total_credit=Sum("credit"),
+        penalty_debit=Sum("debit", filter=penalty),
+        penalty_credit=Sum("credit", filter=penalty),
+    )
+    debit, credit = totals["total_debit"] or ZERO, totals["total_credit"] or ZERO
+    # «Задолженность» is the energy account, as on «Лицевой счет»; «Пени» beside it.
+    opening = (
+        energy_and_penalty_balances(request.contract, start - dt.timedelta(days=1))
+        if start
+        else None
+    )
+    penalty_turnover = (totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO)
+    start_balances = opening or {"energy": ZERO, "penalty": ZERO}
+    closing = {
+        "energy": start_balances["energy"] + credit - debit - penalty_turnover,
+        "penalty": start_balances["penalty"] + penalty_turnover,
+    }
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -85,8 +116,8 @@ def history(request: HttpRequest) -> HttpResponse:
         "end": end,
         "debit": debit,
         "credit": credit,
-        "opening": _state(opening, "Задолженность", "Переплата") if start else None,
-        "closing": _state(opening + credit - debit, "Задолженность", "Переплата"),
+        "opening": _states(opening) if opening else None,
+        "closing": _states(closing),
         "query": query.urlencode(),
     }
     return render(request, "billing/history.html", context)

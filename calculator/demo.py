@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.db import connection
 
-from billing.demo import month_start
 from billing.models import VoltageLevel
 from calculator.models import (
     MONTHLY_KINDS_BY_CATEGORY,
@@ -23,6 +22,7 @@ from calculator.models import (
     TariffMonth,
 )
 from calculator.pricing import TWO_ZONE_HOURS, month_hours
+from core.dates import month_start
 
 DEMO_MONTHS = 3
 CENT = Decimal("0.01")
@@ -120,7 +120,7 @@ def demo_hourly_kwh(day: dt.date, hour: int) -> Decimal:
 
 def seed(ctx: dict, stdout) -> None:
     today = dt.date.today()
-    months = [month_start(today, back) for back in range(DEMO_MONTHS, 0, -1)]
+    months = [month_start(today, -back) for back in range(DEMO_MONTHS, 0, -1)]
     existing = set(TariffMonth.objects.filter(month__in=months).values_list("month", flat=True))
     for month in months:
         if month not in existing:

@@ -3,7 +3,11 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 
-from billing.models import VoltageLevel
+from billing.models import (
+    PRICE_CATEGORY_FOR_POWER_MESSAGE,
+    VoltageLevel,
+    allowed_price_categories,
+)
 from calculator import pricing, profiles, services
 from calculator.models import TariffMonth
 from core.formatting import month_label
@@ -144,11 +148,8 @@ class CalculatorForm(forms.Form):
         category = data.get("price_category")
         power = data.get("max_power_kw")
         month = data.get("month")
-        if category and power is not None and category not in pricing.allowed_categories(power):
-            self.add_error(
-                "price_category",
-                "При максимальной мощности 670 кВт и более доступны только категории 3–6.",
-            )
+        if category and power is not None and category not in allowed_price_categories(power):
+            self.add_error("price_category", PRICE_CATEGORY_FOR_POWER_MESSAGE)
         if category == 1 and "total_kwh" not in self.errors and data.get("total_kwh") is None:
             self.add_error("total_kwh", "Укажите объем потребления за месяц.")
         if category == 2:

@@ -14,9 +14,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from billing.vat import vat_amount
 from core.formatting import round_money
 
 THOUSAND = Decimal(1000)
+# The bands of the сбытовая надбавка; 670 kW is also where categories 1–2 end
+# (billing.models.allowed_price_categories).
 BAND_670_KW = Decimal(670)
 BAND_10_MW = Decimal(10_000)
 
@@ -44,11 +47,6 @@ def band_for(max_power_kw: Decimal) -> str:
     if max_power_kw < BAND_10_MW:
         return "670-10000"
     return "ge10000"
-
-
-def allowed_categories(max_power_kw: Decimal) -> tuple[int, ...]:
-    """From 670 kW a customer may choose only categories 3–6; below it any of 1–6."""
-    return (3, 4, 5, 6) if max_power_kw >= BAND_670_KW else (1, 2, 3, 4, 5, 6)
 
 
 def month_hours(month: dt.date) -> list[Hour]:
@@ -120,7 +118,7 @@ def with_vat(lines: Iterable[Line], vat_rate: Decimal) -> Cost:
     """Net total as the sum of the rounded components, НДС on it, and the total."""
     lines = tuple(lines)
     net = sum((line.amount for line in lines), Decimal("0.00"))
-    vat = round_money(net * vat_rate / Decimal(100))
+    vat = vat_amount(net, vat_rate)
     return Cost(lines=lines, net=net, vat_rate=vat_rate, vat=vat, total=net + vat)
 
 

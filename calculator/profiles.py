@@ -85,7 +85,7 @@ def read_profile(path: Path, month: dt.date, *, display_name: str = "") -> dict[
                 continue
             rows[(day, hour)] = (row.line, kwh)
     except ImportFileError as error:
-        raise ProfileError([_file_message(str(error), path, display_name)]) from None
+        raise ProfileError([_file_message(error, display_name)]) from None
     messages = [f"Ошибка в файле «{display_name}»: {p}." for p in problems[:MAX_SHOWN]]
     if len(problems) > MAX_SHOWN:
         messages.append(f"И еще строк с ошибками: {len(problems) - MAX_SHOWN}.")
@@ -107,11 +107,8 @@ def check_complete(profile: dict[Hour, Decimal], month: dt.date) -> list[str]:
     return [f"Нет часов ({len(missing)}): {_shown(missing)}."] if missing else []
 
 
-def _file_message(text: str, path: Path, display_name: str) -> str:
-    """`/tmp/x.csv:1: kwh: нет обязательного столбца` → a sentence about the customer's file."""
-    rest = text.removeprefix(f"{path}:")
-    line, _, rest = rest.partition(": ")
-    column, _, reason = rest.partition(": ")
-    where = f", строка {line}" if line not in ("", "0") else ""
-    what = f"столбец {column}: " if column not in ("", "-") else ""
-    return f"Файл «{display_name}» не прочитан{where}: {what}{reason}."
+def _file_message(error: ImportFileError, display_name: str) -> str:
+    """The unreadable file said as a sentence about the customer's file, not the temporary one."""
+    where = f", строка {error.line}" if error.line else ""
+    what = f"столбец {error.column}: " if error.column != "-" else ""
+    return f"Файл «{display_name}» не прочитан{where}: {what}{error.reason}."

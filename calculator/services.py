@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from billing.models import PRICE_CATEGORY_FOR_POWER_MESSAGE, allowed_price_categories
 from billing.vat import vat_rate_for
 from calculator import pricing
 from calculator.models import (
@@ -218,21 +219,14 @@ def compare(inputs: Inputs) -> list[Option]:
     band = pricing.band_for(inputs.max_power_kw)
     tariffs = Tariffs(inputs.tariff_month, inputs.voltage_level, band)
     vat_rate = vat_rate_for(inputs.tariff_month.month)
-    allowed = pricing.allowed_categories(inputs.max_power_kw)
+    allowed = allowed_price_categories(inputs.max_power_kw)
     priced: list[Option] = []
     missing: list[Option] = []
     variants = [(1, None), (2, 2), (2, 3), *((c, None) for c in HOURLY_CATEGORIES)]
     for category, scheme in variants:
         current = category == inputs.category and (category != 2 or scheme == inputs.zone_scheme)
         if category not in allowed:
-            missing.append(
-                Option(
-                    category,
-                    scheme,
-                    None,
-                    "недоступна при максимальной мощности 670 кВт и более",
-                )
-            )
+            missing.append(Option(category, scheme, None, PRICE_CATEGORY_FOR_POWER_MESSAGE))
             continue
         try:
             lines = _lines(category, scheme or 2, inputs.consumption, tariffs)

@@ -38,7 +38,22 @@ class RowError(Exception):
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be read (encoding, format, header)."""
+    """The file as a whole cannot be read (encoding, format, header).
+
+    It keeps its parts so that a page can say them in its own words; `str()` is
+    the operator's `file:line: column: reason` (line 0 and column `-` when the
+    problem is not in one place).
+    """
+
+    def __init__(self, path: str | Path, line: int, column: str, reason: str):
+        super().__init__(path, line, column, reason)
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.column}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -171,11 +186,11 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             first = handle.readline(MAX_LINE_CHARS + 1)
         except UnicodeDecodeError:
             raise ImportFileError(
-                f"{path}:1: -: файл не в кодировке UTF-8 (сохраните его как «CSV UTF-8»)"
+                path, 1, "-", "файл не в кодировке UTF-8 (сохраните его как «CSV UTF-8»)"
             ) from None
         if len(first) > MAX_LINE_CHARS:
             raise ImportFileError(
-                f"{path}:1: -: строка заголовка длиннее {MAX_LINE_CHARS} символов"
+                path, 1, "-", f"строка заголовка длиннее {MAX_LINE_CHARS} символов"
             )
         delimiter = csv_delimiter(first)
         handle.seek(0)
@@ -187,16 +202,16 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             for values in reader:
                 if sum(len(v) for v in values) > MAX_LINE_CHARS:
                     raise ImportFileError(
-                        f"{path}:{reader.line_num}: -: строка длиннее {MAX_LINE_CHARS} символов"
+                        path, reader.line_num, "-", f"строка длиннее {MAX_LINE_CHARS} символов"
                     )
                 yield reader.line_num, values
                 line = reader.line_num
         except UnicodeDecodeError:
             raise ImportFileError(
-                f"{path}:{line + 1}: -: файл не в кодировке UTF-8 (сохраните его как «CSV UTF-8»)"
+                path, line + 1, "-", "файл не в кодировке UTF-8 (сохраните его как «CSV UTF-8»)"
             ) from None
         except csv.Error as error:
-            raise ImportFileError(f"{path}:{line + 1}: -: файл CSV поврежден ({error})") from None
+            raise ImportFileError(path, line + 1, "-", f"файл CSV поврежден ({error})") from None
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -206,7 +221,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ImportFileError(
-            f"{path}:1: -: файл XLSX не читается ({type(error).__name__})"
+            path, 1, "-", f"файл XLSX не читается ({type(error).__name__})"
         ) from None
     try:
         sheet = workbook.worksheets[0]
@@ -220,7 +235,7 @@ def read_rows(path: str | Path, required: Iterable[str]) -> Iterator[Row]:
     """Yield the data rows of a CSV or XLSX file, header checked first."""
     path = Path(path)
     if not path.is_file():
-        raise ImportFileError(f"{path}:0: -: файл не найден")
+        raise ImportFileError(path, 0, "-", "файл не найден")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         source = _xlsx_rows(path)
@@ -228,18 +243,21 @@ def read_rows(path: str | Path, required: Iterable[str]) -> Iterator[Row]:
         source = _csv_rows(path)
     else:
         raise ImportFileError(
-            f"{path}:0: -: неизвестный формат «{suffix}» (ожидается CSV или XLSX)"
+            path, 0, "-", f"неизвестный формат «{suffix}» (ожидается CSV или XLSX)"
         )
     try:
         _, header = next(source)
     except StopIteration:
-        raise ImportFileError(f"{path}:1: -: файл пуст") from None
+        raise ImportFileError(path, 1, "-", "файл пуст") from None
     columns = [normalise_header(name) for name in header]
     missing = [name for name in required if name not in columns]
     if missing:
         raise ImportFileError(
-            f"{path}:1: {', '.join(missing)}: нет обязательного столбца"
-            + ("" if len(missing) == 1 else " (нет нескольких столбцов)")
+            path,
+            1,
+            ", ".join(missing),
+            "нет обязательного столбца"
+            + ("" if len(missing) == 1 else " (нет нескольких столбцов)"),
         )
     for line, values in source:
         if not any(v not in (None, "") and str(v).strip() for v in values):

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
 from core.access import contract_required
-from core.middleware import is_database_unavailable
+from core.database_errors import is_database_unavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:

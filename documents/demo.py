@@ -10,9 +10,9 @@ and the payment that settled it.
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from billing.demo import PRICE_PER_KWH, month_start
 from billing.models import LedgerEntry
 from billing.vat import vat_amount, vat_rate_for
+from core.dates import month_start
 from core.formatting import month_label, round_money
 from documents.models import Document
 from documents.services import issue_document
@@ -23,8 +23,7 @@ SCALE_DOCUMENTS = 300  # for the largest contract (2002) in the benchmark data
 CORRECTION_EXTRA_KWH = Decimal("120")
 
 
-def energy_line(line_no: int, name: str, quantity: Decimal, period: dt.date, price=None) -> dict:
-    price = price if price is not None else PRICE_PER_KWH
+def energy_line(line_no: int, name: str, quantity: Decimal, period: dt.date, price) -> dict:
     net = round_money(quantity * price)
     rate = vat_rate_for(period)
     vat = vat_amount(net, rate)
@@ -34,14 +33,14 @@ def energy_line(line_no: int, name: str, quantity: Decimal, period: dt.date, pri
     }  # fmt: skip
 
 
-def _price_of(entry: LedgerEntry) -> Decimal:
+def _price_of(entry: LedgerEntry, tariff: Decimal) -> Decimal:
     """The demo tariff, unless the ledger's net says another (then net / volume, 5 places)."""
-    if round_money(entry.volume_kwh * PRICE_PER_KWH) == entry.amount_net:
-        return PRICE_PER_KWH
+    if round_money(entry.volume_kwh * tariff) == entry.amount_net:
+        return tariff
     return (entry.amount_net / entry.volume_kwh).quantize(Decimal("0.00001"), ROUND_HALF_UP)
 
 
-def _vat_invoice(contract, entry: LedgerEntry) -> Document:
+def _vat_invoice(contract, entry: LedgerEntry, tariff: Decimal) -> Document:
     existing = Document.objects.filter(
         contract=contract, kind=Document.Kind.VAT_INVOICE, number=entry.doc_number
     ).first()
@@ -49,7 +48,7 @@ def _vat_invoice(contract, entry: LedgerEntry) -> Document:
         return existing
     line = energy_line(
         1, f"Электроэнергия за {month_label(entry.period)}", entry.volume_kwh, entry.period,
-        _price_of(entry),
+        _price_of(entry, tariff),
     )  # fmt: skip
     # The ledger's figures are the billing system's: the document must say the same.
     line.update(amount_net=entry.amount_net, vat=entry.vat, amount=entry.debit)
@@ -58,7 +57,7 @@ def _vat_invoice(contract, entry: LedgerEntry) -> Document:
     )
 
 
-def _advance_invoice(contract, last: LedgerEntry, today: dt.date) -> None:
+def _advance_invoice(contract, last: LedgerEntry, today: dt.date, tariff: Decimal) -> None:
     period = month_start(today)
     number = f"А-{contract.number}-{period:%Y%m}"
     if Document.objects.filter(contract=contract, kind="invoice", number=number).exists():
@@ -67,7 +66,7 @@ def _advance_invoice(contract, last: LedgerEntry, today: dt.date) -> None:
     name = f"Электроэнергия за {month_label(period)}: авансовый платеж 30 % до 10-го числа"
     issue_document(
         contract, Document.Kind.INVOICE, number, period, period,
-        [energy_line(1, name, quantity, period)],
+        [energy_line(1, name, quantity, period, tariff)],
     )  # fmt: skip
 
 
@@ -83,7 +82,7 @@ def _correction(contract, corrected: Document, today: dt.date) -> None:
         quantity_before=before.quantity, price_before=before.price,
         amount_net_before=before.amount_net, vat_before=before.vat, amount_before=before.amount,
     )  # fmt: skip
-    date = month_start(today, 1) + dt.timedelta(days=4)
+    date = month_start(today, -1) + dt.timedelta(days=4)
     document = issue_document(
         contract, Document.Kind.CORRECTION, number, date, corrected.period, [after],
         corrects=corrected,
@@ -106,6 +105,7 @@ def _correction(contract, corrected: Document, today: dt.date) -> None:
 
 def seed(ctx: dict, stdout) -> None:
     today = dt.date.today()
+    tariff = ctx["price_per_kwh"]  # billing.demo's, so that documents and ledger agree
     created = Document.objects.count()
     for key, contract in ctx["contracts"].items():
         accruals = list(
@@ -115,21 +115,23 @@ def seed(ctx: dict, stdout) -> None:
         )
         if not accruals:
             continue
-        invoices = [_vat_invoice(contract, entry) for entry in reversed(accruals)]
-        _advance_invoice(contract, accruals[0], today)
+        invoices = [_vat_invoice(contract, entry, tariff) for entry in reversed(accruals)]
+        _advance_invoice(contract, accruals[0], today, tariff)
         if key == ("kemerovo", "1001"):
             _correction(contract, invoices[0], today)
     stdout.write(f"Документов: создано {Document.objects.count() - created}.")
     if ctx.get("scale_contracts"):
-        seed_scale(ctx["contracts"][("kemerovo", "2002")], today, stdout)
+        seed_scale(ctx["contracts"][("kemerovo", "2002")], today, tariff, stdout)
 
 
-def seed_scale(contract, today: dt.date, stdout) -> None:
+def seed_scale(contract, today: dt.date, tariff: Decimal, stdout) -> None:
     """A few hundred VAT invoices for the benchmark's largest contract: a long document list."""
     have = Document.objects.filter(contract=contract, number__startswith="Н-").count()
     for n in range(have, SCALE_DOCUMENTS):
-        period = month_start(today, 1 + n % 36)
-        line = energy_line(1, f"Электроэнергия за {month_label(period)}", Decimal(1000 + n), period)
+        period = month_start(today, -1 - n % 36)
+        line = energy_line(
+            1, f"Электроэнергия за {month_label(period)}", Decimal(1000 + n), period, tariff
+        )
         issue_document(
             contract,
             Document.Kind.VAT_INVOICE,

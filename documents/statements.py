@@ -6,27 +6,24 @@ and never stored: asking again after a new payment gives the new figures.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from billing.ledger import balance_before
 from billing.models import Contract, LedgerEntry
+from core.dates import month_end
 from core.formatting import money, month_label
 from documents.wording import amount_in_words
 from meters.models import DeliveryPoint, Reading, ReadingZone
 
 ZERO = Decimal("0.00")
 KWH = Decimal("0.001")
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def last_day(first: dt.date) -> dt.date:
@@ -226,19 +223,14 @@ class ConsumptionBreakdown:
         return list(totals.items())
 
 
-def consumed(start: Decimal, end: Decimal, digits: int, coefficient: Decimal) -> Decimal:
-    """(end − start) × coefficient; a register that passed its maximum rolled over."""
-    difference = end - start
-    if difference < 0:
-        difference += Decimal(10) ** digits
-    return (difference * coefficient).quantize(KWH)
-
-
 def consumption(contract: Contract, start: dt.date, end: dt.date) -> ConsumptionBreakdown:
     """Per delivery point, meter and zone: the readings around the period and the kWh between.
 
     The start reading is the last accepted one before the period (usually the
-    end of the previous month); without one, the first inside the period.
+    end of the previous month); without one, the first inside the period. The
+    kWh are those of each accepted reading since the one before it
+    (`Meter.consumption`), so a drop counts across zero only where it was
+    confirmed as a rollover, and a value billing corrected downwards lowers the sum.
     """
     start = start.replace(day=1)
     closing_day = last_day(end.replace(day=1))
@@ -248,36 +240,42 @@ def consumption(contract: Contract, start: dt.date, end: dt.date) -> Consumption
     accepted = Reading.objects.filter(
         meter__delivery_point__contract=contract, status=Reading.Status.ACCEPTED
     )
-    dates = {
-        (row["meter_id"], row["zone"]): row
-        for row in accepted.values("meter_id", "zone").annotate(
-            before=Max("date", filter=Q(date__lt=start)),
-            first=Min("date", filter=Q(date__gte=start, date__lte=closing_day)),
-            last=Max("date", filter=Q(date__lte=closing_day)),
-        )
+    before = {
+        (row["meter_id"], row["zone"]): row["before"]
+        for row in accepted.filter(date__lt=start)
+        .values("meter_id", "zone")
+        .annotate(before=Max("date"))
     }
-    wanted = {d for row in dates.values() for d in (row["before"], row["first"], row["last"]) if d}
-    values = {
-        (meter_id, zone, day): value
-        for meter_id, zone, day, value in accepted.filter(date__in=wanted).values_list(
-            "meter_id", "zone", "date", "value"
+    # The readings inside the period, and the last one before it of each meter and zone.
+    readings: dict[tuple[int, str], list[tuple[dt.date, Decimal, bool]]] = {}
+    for meter_id, zone, day, value, rollover in (
+        accepted.filter(
+            Q(date__gte=start, date__lte=closing_day) | Q(date__in=set(before.values()))
         )
-    }
+        .order_by("date")
+        .values_list("meter_id", "zone", "date", "value", "rollover")
+    ):
+        if day >= start or before.get((meter_id, zone)) == day:
+            readings.setdefault((meter_id, zone), []).append((day, value, rollover))
     result = []
     for point in points:
         item = PointConsumption(point.code, point.address, point.voltage_level)
         for meter in point.meters.all():
             for zone in meter.zone_codes:
-                found = dates.get((meter.id, zone), {})
-                start_date = found.get("before") or found.get("first")
-                end_date = found.get("last")
-                if end_date is not None and start_date is not None and end_date < start:
-                    end_date = None  # nothing read inside the period
-                start_value = values.get((meter.id, zone, start_date))
-                end_value = values.get((meter.id, zone, end_date))
-                kwh = None
-                if start_value is not None and end_value is not None:
-                    kwh = consumed(start_value, end_value, meter.digits, meter.coefficient)
+                series = readings.get((meter.id, zone), [])
+                start_date = start_value = end_date = end_value = kwh = None
+                if series:
+                    (start_date, start_value, _), (end_date, end_value, _) = series[0], series[-1]
+                    kwh = sum(
+                        (
+                            meter.consumption(old, new, rollover=rollover)
+                            for (_, old, _), (_, new, rollover) in pairwise(series)
+                        ),
+                        Decimal(0),
+                    ).quantize(KWH)
+                    if end_date < start:
+                        # Nothing read inside the period.
+                        end_date = end_value = kwh = None
                 item.rows.append(
                     ConsumptionRow(
                         meter_number=meter.number,

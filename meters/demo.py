@@ -3,7 +3,8 @@
 import datetime as dt
 from decimal import Decimal
 
-from billing.demo import copy_rows, month_end, month_start
+from core.bulk import copy_rows
+from core.dates import month_end
 from meters.models import ZONES_BY_COUNT, DeliveryPoint, Meter, Reading
 
 # (contract key, point code, address, voltage, [(number, model, coefficient, digits, zones, automatic, last value)])
@@ -27,7 +28,7 @@ def _history(meter: Meter, last_value: Decimal, today: dt.date, months: int) -> 
     readings = []
     zones = ZONES_BY_COUNT[meter.zones]
     for back in range(months, 0, -1):
-        day = month_end(month_start(today, back))
+        day = month_end(today, -back)
         for position, zone in enumerate(zones):
             step = Decimal(300 + position * 50)
             value = max(Decimal(0), last_value - step * (back - 1) - position * 1000)
@@ -94,7 +95,7 @@ def seed_scale(ctx: dict, today: dt.date, stdout) -> None:
         ],
         batch_size=5000,
     )  # fmt: skip
-    days = [month_end(month_start(today, back)) for back in range(months, 0, -1)]
+    days = [month_end(today, -back) for back in range(months, 0, -1)]
     readings = (
         (meter.id, day, Decimal(1000 + i % 5000) + 150 * n, "import")
         for i, meter in enumerate(meters)

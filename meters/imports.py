@@ -8,7 +8,8 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from billing.models import Branch, Contract
+from billing.branches import Branches
+from billing.models import Contract
 from core.importing import Row, RowError
 from meters.models import ZONES_BY_COUNT, Meter, ReadingZone
 from meters.readings import parse_value, value_error
@@ -34,21 +35,13 @@ class MeterSpec(NamedTuple):
         return ZONES_BY_COUNT[self.zones]
 
 
-def branches() -> dict[str, int]:
-    """A city as the billing system writes it («Кемерово», «г. Кемерово», «kemerovo») → id."""
-    found = {}
-    for pk, code, name in Branch.objects.values_list("id", "code", "name"):
-        for key in (code, name, f"г. {name}", f"г.{name}"):
-            found[key.lower()] = pk
-    return found
+def branches() -> Branches:
+    """A city as the billing system writes it («Кемерово», «г. Кемерово», «kemerovo»)."""
+    return Branches()
 
 
-def branch_of(row: Row, known: dict[str, int]) -> int:
-    city = row.text("city", max_length=64)
-    pk = known.get(city.lower())
-    if pk is None:
-        raise RowError("city", f"неизвестный город «{city}»")
-    return pk
+def branch_of(row: Row, known: Branches) -> int:
+    return known.of_row(row).pk
 
 
 def contracts() -> dict[tuple[int, str], int]:

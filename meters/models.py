@@ -104,6 +104,23 @@ class Meter(models.Model):
     def zone_codes(self) -> tuple[str, ...]:
         return ZONES_BY_COUNT[self.zones]
 
+    @property
+    def register_span(self) -> Decimal:
+        """How many units the register counts before it starts again from zero."""
+        return Decimal(10) ** self.digits
+
+    def consumption(self, old: Decimal, new: Decimal, *, rollover: bool) -> Decimal:
+        """kWh between two readings of one zone: (new − old) × the calculation coefficient.
+
+        The rule of DESIGN.md («Readings»). A drop is a pass through zero only when
+        it was confirmed as one (`Reading.rollover`); any other drop — a value
+        billing corrected downwards — is a negative consumption, never a rollover.
+        """
+        delta = new - old
+        if rollover and delta < 0:
+            delta += self.register_span
+        return delta * self.coefficient
+
 
 class Reading(models.Model):
     """Показание прибора учета for one date and tariff zone."""

@@ -119,7 +119,9 @@ class MeterState:
             for zone, reading in self.history[current].items():
                 old = self.history[previous].get(zone)
                 if old is not None:
-                    total += consumption(self.meter, old.value, reading.value, reading.rollover)
+                    total += self.meter.consumption(
+                        old.value, reading.value, rollover=reading.rollover
+                    )
         return total / months_between(dates[0], dates[-1])
 
     def remember(self, check: ReadingCheck) -> None:
@@ -136,12 +138,27 @@ class MeterState:
         }
 
 
-def consumption(meter: Meter, old: Decimal, new: Decimal, rollover: bool = False) -> Decimal:
-    """kWh between two readings: (new − old) × coefficient, across zero after a rollover."""
-    delta = new - old
-    if rollover and delta < 0:
-        delta += Decimal(10) ** meter.digits
-    return delta * meter.coefficient
+def spike_limit(meter: Meter, average: Decimal | None, months: Decimal) -> Decimal | None:
+    """The most kWh a reading may show without a confirmation, or None without a history.
+
+    Seed rule: a consumption more than SPIKE_FACTOR times the monthly average
+    (over the months since the previous reading) is asked about.
+    """
+    if average is None or average <= 0:
+        return None
+    return SPIKE_FACTOR * average * max(Decimal(1), months)
+
+
+def rollover_limit(meter: Meter, spike: Decimal | None) -> Decimal:
+    """The most kWh a pass through zero may imply: the spike limit of the meter.
+
+    Decision (issue 17): a meter without a month of history has no spike limit; its
+    rollover may then imply at most a tenth of the register, so only a value read
+    near the register's top can wrap (36 150 after 36 156 cannot).
+    """
+    if spike is not None:
+        return spike
+    return meter.register_span / 10 * meter.coefficient
 
 
 @dataclass
@@ -187,6 +204,15 @@ def rollover_question(check: ReadingCheck, zone: str) -> str:
     return (
         f"Показание меньше предыдущего ({format_value(old)}). Если счетчик перешел через ноль, "
         "подтвердите это; иначе проверьте показание."
+    )
+
+
+def implausible_rollover(old: Decimal, wrapped: Decimal, limit: Decimal) -> str:
+    return (
+        f"Показание меньше предыдущего ({format_value(old)}), а переход через ноль "
+        f"невозможен: расход составил бы {format_value(wrapped)} кВт·ч, больше "
+        f"допустимого для этого прибора учета ({format_value(limit.quantize(Decimal(1)))} "
+        "кВт·ч). Проверьте показание."
     )
 
 
@@ -255,27 +281,30 @@ def validate_reading(
     if check.previous is None:
         return check
     previous_day, previous_readings = check.previous
+    check.average = state.average_monthly(before=date)
+    limit = spike_limit(meter, check.average, months_between(previous_day, date))
     for zone, value in values.items():
         old = previous_readings.get(zone)
         if old is None:
             continue
         if value < old.value:
+            wrapped = meter.consumption(old.value, value, rollover=True)
+            if wrapped > (most := rollover_limit(meter, limit)):
+                check.add(zone, implausible_rollover(old.value, wrapped, most))
+                continue
             if not confirm_rollover:
                 check.rollover_unconfirmed.append(zone)
                 continue
             check.rollover_zones.add(zone)
-        check.consumption[zone] = consumption(
-            meter, old.value, value, rollover=zone in check.rollover_zones
+        check.consumption[zone] = meter.consumption(
+            old.value, value, rollover=zone in check.rollover_zones
         )
-    if check.rollover_unconfirmed:
+    if check.errors or check.rollover_unconfirmed:
         return check
 
-    check.average = state.average_monthly(before=date)
-    if check.average and check.average > 0 and check.consumption:
-        months = max(Decimal(1), months_between(previous_day, date))
-        if check.total_consumption > SPIKE_FACTOR * check.average * months:
-            check.spike = True
-            check.spike_unconfirmed = not confirm_spike
+    if limit is not None and check.consumption and check.total_consumption > limit:
+        check.spike = True
+        check.spike_unconfirmed = not confirm_spike
     return check
 
 
@@ -474,7 +503,9 @@ def history(meter: Meter) -> list[HistoryRow]:
     for reading in readings:
         reading.meter = meter
         old = previous.get(reading.zone)
-        used = consumption(meter, old.value, reading.value, reading.rollover) if old else None
+        used = (
+            meter.consumption(old.value, reading.value, rollover=reading.rollover) if old else None
+        )
         rows.append(HistoryRow(reading, used))
         if reading.status != Reading.Status.REJECTED:
             previous[reading.zone] = reading

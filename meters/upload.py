@@ -99,9 +99,9 @@ def upload_readings(
         try:
             entries = _parse(Path(handle.name), by_number, result)
         except ImportFileError as error:
-            # The message starts with the temporary path; the person knows the file by its name.
-            reason = str(error).split(": ", 1)[-1].removeprefix("-: ")
-            return UploadResult(problems=[f"{upload.name}: {reason}"])
+            # Said with the file's own name: the person never saw the temporary path.
+            where = "" if error.column == "-" else f"{error.column}: "
+            return UploadResult(problems=[f"{upload.name}: {where}{error.reason}"])
     if not entries and not result.problems:
         return UploadResult(problems=[f"{upload.name}: в файле нет строк с показаниями"])
     for entry in entries:

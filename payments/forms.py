@@ -5,6 +5,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
+from billing.models import LedgerEntry
 from core.formatting import money
 from payments.services import MAX_AMOUNT, MIN_AMOUNT
 
@@ -19,7 +20,20 @@ class RublesField(forms.DecimalField):
 
 
 class PayForm(forms.Form):
-    """«Оплатить»: the amount and the consent to the payment terms."""
+    """«Оплатить»: what is paid (energy or penalties), the amount and the consent to the terms."""
+
+    purpose = forms.ChoiceField(
+        label="Назначение платежа",
+        choices=LedgerEntry.Purpose.choices,
+        initial=LedgerEntry.Purpose.ENERGY,
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={
+            "invalid_choice": "Выберите назначение платежа: за электроэнергию или пени.",
+        },
+        help_text="Оплата за электроэнергию гасит самый ранний срок оплаты; пени гасятся только "
+        "оплатой с назначением «пени» (ГК РФ, ст. 319, 319.1).",
+    )
 
     amount = RublesField(
         label="Сумма оплаты, руб.",
@@ -41,6 +55,10 @@ class PayForm(forms.Form):
             "required": "Без согласия с условиями пользовательского соглашения оплата невозможна."
         },
     )
+
+    def clean_purpose(self) -> str:
+        # Not stated: energy, the earliest obligation first (ГК РФ ст. 319.1).
+        return self.cleaned_data["purpose"] or LedgerEntry.Purpose.ENERGY
 
     def clean_amount(self) -> Decimal:
         amount = self.cleaned_data["amount"]

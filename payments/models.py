@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from billing.models import LedgerEntry
+
 
 class Payment(models.Model):
     """One «Оплатить»: the amount registered with the gateway and how it ended."""
@@ -33,6 +35,13 @@ class Payment(models.Model):
     )
     order_id = models.UUIDField("номер заказа", default=uuid.uuid4, unique=True, editable=False)
     amount = models.DecimalField("сумма", max_digits=12, decimal_places=2)
+    purpose = models.CharField(
+        "назначение платежа",
+        max_length=16,
+        choices=LedgerEntry.Purpose.choices,
+        default=LedgerEntry.Purpose.ENERGY,
+        help_text="переходит в операцию по лицевому счету (ГК РФ ст. 319)",
+    )
     status = models.CharField(
         "статус", max_length=16, choices=Status.choices, default=Status.CREATED
     )

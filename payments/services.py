@@ -21,6 +21,14 @@ MIN_AMOUNT = Decimal("100.00")
 MAX_AMOUNT = Decimal("10000000.00")
 DESCRIPTION = "Оплата картой через личный кабинет"
 
+
+def description(purpose: str) -> str:
+    """What the order and its ledger entry say: «Оплата пени …» when it pays penalties."""
+    if purpose == LedgerEntry.Purpose.PENALTY:
+        return "Оплата пени картой через личный кабинет"
+    return DESCRIPTION
+
+
 # The gateway's status → the portal's.
 STATUSES = {
     "NEW": Payment.Status.PENDING,
@@ -35,20 +43,30 @@ STATUSES = {
 }
 
 
-def start_payment(request: HttpRequest, contract: Contract, amount: Decimal) -> Payment:
+def start_payment(
+    request: HttpRequest,
+    contract: Contract,
+    amount: Decimal,
+    purpose: str = LedgerEntry.Purpose.ENERGY,
+) -> Payment:
     """Register the order with the gateway; the browser then goes to `payment.payment_url`.
+
+    `purpose` (energy or penalties, as the payer chose) travels with the payment into
+    the ledger when the gateway confirms it.
 
     Raises client.GatewayUnavailable / GatewayError; the payment then stays «создан»
     (never charged: the card page was not reached) and is kept for the record.
     """
-    payment = Payment.objects.create(contract=contract, user=request.user, amount=amount)
-    audit.record("payment.created", request=request, target=payment, amount=amount)
+    payment = Payment.objects.create(
+        contract=contract, user=request.user, amount=amount, purpose=purpose
+    )
+    audit.record("payment.created", request=request, target=payment, amount=amount, purpose=purpose)
     back = request.build_absolute_uri(reverse("payments:result", args=[payment.pk]))
     try:
         registration = client.init(
             str(payment.order_id),
             payment.amount_kopecks,
-            f"{DESCRIPTION}, договор № {contract.number}",
+            f"{description(purpose)}, договор № {contract.number}",
             back,
             back,
             request=request,
@@ -185,7 +203,8 @@ def _credit(payment: Payment, state: dict, request: HttpRequest | None) -> None:
         timezone.localdate(now),
         user=payment.user,
         source=LedgerEntry.Source.CARD,
-        description=DESCRIPTION,
+        description=description(payment.purpose),
+        purpose=payment.purpose,
         request=request,
     )
     payment.status = Payment.Status.PAID

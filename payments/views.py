@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from billing.ledger import balance
+from billing.ledger import account_summary
 from billing.models import LedgerEntry
+from billing.services import penalty_report
 from core.access import contract_required
 from core.pagecache import contract_fragment
 from payments import client, services
@@ -20,6 +21,7 @@ from payments.forms import PayForm
 from payments.models import Payment
 
 HISTORY_PAGE_SIZE = 20
+ZERO = Decimal("0.00")
 UNAVAILABLE = "Платежный сервис временно недоступен, попробуйте позже"
 
 
@@ -31,17 +33,37 @@ def _get_payment_for_contract(request: HttpRequest, pk: int) -> Payment:
 @contract_required
 def pay(request: HttpRequest) -> HttpResponse:
     """«Оплатить»: register the order with the gateway and send the browser there."""
-    debt = -balance(request.contract)
-    initial = {"amount": debt.quantize(Decimal("0.01"))} if debt > 0 else {}
+    amounts = _amounts_due(request)
+    purpose = request.GET.get("purpose")
+    if purpose not in amounts:
+        purpose = LedgerEntry.Purpose.ENERGY
+    initial = {"purpose": purpose}
+    if amounts[purpose] > 0:
+        initial["amount"] = amounts[purpose]
     form = PayForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            payment = services.start_payment(request, request.contract, form.cleaned_data["amount"])
+            payment = services.start_payment(
+                request, request.contract, data["amount"], data["purpose"]
+            )
         except (client.GatewayUnavailable, client.GatewayError):
             form.add_error(None, UNAVAILABLE)
         else:
             return redirect(payment.payment_url)
-    return render(request, "payments/pay.html", {"title": "Оплатить", "form": form})
+    options = [(radio, amounts[radio.data["value"]]) for radio in form["purpose"]]
+    context = {"title": "Оплатить", "form": form, "purpose_options": options}
+    return render(request, "payments/pay.html", context)
+
+
+def _amounts_due(request: HttpRequest) -> dict[str, Decimal]:
+    """What each purpose would pay off today: the energy debt and the unpaid penalty."""
+    energy = -account_summary(request.contract)["energy"]
+    penalty = penalty_report(request.contract, timezone.localdate()).due
+    return {
+        LedgerEntry.Purpose.ENERGY: max(energy, ZERO),
+        LedgerEntry.Purpose.PENALTY: penalty,
+    }
 
 
 @contract_required

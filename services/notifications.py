@@ -37,6 +37,7 @@ from django.utils.module_loading import import_string
 
 from billing.ledger import balance
 from billing.models import LedgerEntry
+from core.dates import month_end, month_start
 from meters.models import Meter, Reading
 from services.models import (
     SWITCHABLE_KINDS,
@@ -56,16 +57,6 @@ DEBT_DUE_DAY = 18
 UNSUBSCRIBE_SALT = "services.unsubscribe"
 
 SENT, SKIPPED, FAILED = "sent", "skipped", "failed"
-
-
-def month_start(day: dt.date, back: int = 0) -> dt.date:
-    """The first day of the month `back` months before `day`'s."""
-    index = day.year * 12 + day.month - 1 - back
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def month_end(first: dt.date) -> dt.date:
-    return month_start(first, -1) - dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -235,7 +226,7 @@ def readings_reminder(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
     """From the 25th: contracts with a manually read meter that has no reading dated this month."""
     if today.day < READINGS_REMINDER_DAY:
         return []
-    first, last = month_start(today), month_end(month_start(today))
+    first, last = month_start(today), month_end(today)
     users = recipients(NotificationKind.READINGS_REMINDER)
     read_this_month = Reading.objects.filter(meter=OuterRef("pk"), date__range=(first, last))
     meters = (
@@ -321,7 +312,7 @@ def overdue_debt(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
                         "debt": -amount,
                         "due_date": due_date,
                         "on_date": today,
-                        "period": month_start(today, 1),
+                        "period": month_start(today, -1),
                         "account_url": account_url,
                         "pay_url": absolute_url(reverse("payments:pay")),
                     },

@@ -15,8 +15,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from billing.demo import month_end, month_start
 from billing.models import Customer, LedgerEntry
+from core.dates import month_end, month_start
 from documents.tests.factories import make_vat_invoice
 from meters.models import Meter
 from meters.tests.conftest import make_meter, monthly
@@ -89,7 +89,7 @@ def test_my_payments_show_a_status_changed_by_the_gateway(alice_client, alice_co
 
 def test_the_reconciliation_shows_an_entry_loaded_after_it_was_cached(alice_client, alice_contract):
     today = timezone.localdate()
-    first, last = month_start(today, 12), month_start(today, 1)
+    first, last = month_start(today, -12), month_start(today, -1)
     url = reverse("documents:reconciliation") + f"?date_from={first:%Y-%m}&date_to={last:%Y-%m}"
     assert "Платежное поручение № 901" not in text_of(alice_client, url)
     payment_in(alice_contract, "901.00", month_end(last), "п/п 901")
@@ -164,7 +164,7 @@ def test_no_csrf_token_or_nonce_is_ever_cached(alice_client, alice_contract, mon
     make_meter(alice_contract, "666")
     make_vat_invoice(alice_contract)
     today = timezone.localdate()
-    query = f"?date_from={month_start(today, 3):%Y-%m}&date_to={month_start(today, 1):%Y-%m}"
+    query = f"?date_from={month_start(today, -3):%Y-%m}&date_to={month_start(today, -1):%Y-%m}"
     for url in (
         reverse("billing:account"), reverse("payments:list"), reverse("documents:vat_invoices"),
         reverse("documents:reconciliation") + query, reverse("meters:readings"),
@@ -190,8 +190,8 @@ def test_a_reconciliation_pdf_is_rendered_once_per_data_version(
     )
     today = timezone.localdate()
     query = {
-        "date_from": f"{month_start(today, 3):%Y-%m}",
-        "date_to": f"{month_start(today, 1):%Y-%m}",
+        "date_from": f"{month_start(today, -3):%Y-%m}",
+        "date_to": f"{month_start(today, -1):%Y-%m}",
     }
     url = reverse("documents:reconciliation_pdf")
     first = alice_client.get(url, query)
@@ -200,6 +200,6 @@ def test_a_reconciliation_pdf_is_rendered_once_per_data_version(
     assert first.content == again.content and first.content.startswith(b"%PDF")
     assert len(rendered) == 1
     assert first["Content-Disposition"] == again["Content-Disposition"]
-    payment_in(alice_contract, "10.00", month_end(month_start(today, 1)), "п/п 3")
+    payment_in(alice_contract, "10.00", month_end(today, -1), "п/п 3")
     assert alice_client.get(url, query).status_code == 200
     assert len(rendered) == 2  # the new payment makes a new statement

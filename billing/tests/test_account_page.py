@@ -40,7 +40,8 @@ def test_a_debt_is_worded_as_debt_with_penalties_apart_and_the_date_of_the_figur
         in text
     )
     assert (
-        '<dt>Пени</dt>\n    <dd class="money debt" data-testid="penalty">1 234,56 руб.</dd>' in text
+        '<dt>Пени начисленные</dt>\n    <dd class="money debt" data-testid="penalty">1 234,56 руб.</dd>'
+        in text
     )
     assert "на 27.11.2026" in text
     assert "-33" not in text and "−33" not in text
@@ -54,7 +55,10 @@ def test_an_overpayment_is_worded_as_overpayment(alice_client, alice_contract):
         '<dt>Переплата</dt>\n    <dd class="money overpayment" data-testid="energy">100,10 руб.</dd>'
         in text
     )
-    assert '<dt>Пени</dt>\n    <dd class="money " data-testid="penalty">нет</dd>' in text
+    assert (
+        '<dt>Пени начисленные</dt>\n    <dd class="money " data-testid="penalty">нет</dd>' in text
+    )
+    assert 'data-testid="penalty-calculated"' not in text
 
 
 def test_it_lists_the_last_five_operations_newest_first(alice_client, alice_contract):
@@ -78,8 +82,9 @@ def test_the_number_of_queries_does_not_grow_with_the_ledger(
     for day in range(entries):
         add(alice_contract, "accrual", dt.date(2025, 1, 1) + dt.timedelta(days=day), debit="1",
             doc_number=f"Р-{day}", period=dt.date(2025, 1, 1))  # fmt: skip
-    # session, user with its contract; summary; contract with customer and branch; recent operations
-    with django_assert_num_queries(5):
+    # session, user with its contract; summary; contract with customer and branch; recent
+    # operations; the penalty to date: its operations, penalties booked and paid, key rates
+    with django_assert_num_queries(8):
         assert alice_client.get(URL).status_code == 200
 
 

@@ -126,7 +126,7 @@ def test_a_staff_correction_records_who_and_when(staff_client, stella, alice_con
         reverse("admin:billing_ledgerentry_add"),
         {"contract": alice_contract.pk, "kind": "correction", "date": "01.11.2026",
          "period": "01.10.2026", "doc_number": "К-1", "debit": "0", "credit": "150.00",
-         "description": "Перерасчет за октябрь"},
+         "description": "Перерасчет за октябрь", "purpose": "energy"},
     )  # fmt: skip
     assert response.status_code == 302
     entry = LedgerEntry.objects.get(doc_number="К-1")
@@ -151,3 +151,33 @@ def test_staff_add_a_key_rate(staff_client):
     )
     assert response.status_code == 302
     assert KeyRate.objects.get(valid_from=dt.date(2026, 12, 1)).rate == Decimal("14.50")
+
+
+def test_staff_cannot_save_category_1_at_1000_kw(staff_client, alice_contract):
+    url = reverse("admin:billing_contract_change", args=[alice_contract.pk])
+    response = staff_client.post(
+        url,
+        {"branch": alice_contract.branch_id, "number": alice_contract.number,
+         "date": "01.03.2018", "customer": alice_contract.customer_id, "address": "",
+         "price_category": "1", "voltage_level": "НН", "max_power_kw": "1000"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert (
+        "При максимальной мощности 670 кВт и более доступны только категории 3–6."
+        in response.content.decode()
+    )
+    alice_contract.refresh_from_db()
+    assert (alice_contract.price_category, alice_contract.max_power_kw) != (1, Decimal("1000"))
+
+
+def test_staff_may_save_category_3_at_1000_kw(staff_client, alice_contract):
+    url = reverse("admin:billing_contract_change", args=[alice_contract.pk])
+    response = staff_client.post(
+        url,
+        {"branch": alice_contract.branch_id, "number": alice_contract.number,
+         "date": "01.03.2018", "customer": alice_contract.customer_id, "address": "",
+         "price_category": "3", "voltage_level": "НН", "max_power_kw": "1000"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    alice_contract.refresh_from_db()
+    assert (alice_contract.price_category, alice_contract.max_power_kw) == (3, Decimal("1000"))

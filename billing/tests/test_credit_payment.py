@@ -34,7 +34,7 @@ def test_it_credits_the_contract_and_leaves_an_audit_entry(alice_contract, stell
     assert event.user == stella
     assert event.details == {
         "contract": str(alice_contract.pk), "amount": "250.00", "reference": "п/п 7",
-        "source": "staff",
+        "source": "staff", "purpose": "energy",
     }  # fmt: skip
 
 
@@ -71,7 +71,7 @@ def test_a_payment_added_by_staff_in_the_admin_goes_through_it(client, stella, a
     response = client.post(
         reverse("admin:billing_ledgerentry_add"),
         {"contract": alice_contract.pk, "kind": "payment", "date": "02.11.2026",
-         "doc_number": "п/п 44", "debit": "0", "credit": "300.00", "description": ""},
+         "doc_number": "п/п 44", "debit": "0", "credit": "300.00", "description": "", "purpose": "energy"},
     )  # fmt: skip
     assert response.status_code == 302
     entry = LedgerEntry.objects.get(doc_number="п/п 44")

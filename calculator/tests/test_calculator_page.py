@@ -280,19 +280,18 @@ def test_from_670_kw_the_comparison_says_why_categories_1_and_2_are_missing(alic
         profile=upload(profile_csv(volumes=PROFILE)),
     )  # fmt: skip
     page = text(response)
-    assert (
-        "1-я (первая) Не рассчитана: недоступна при максимальной мощности 670 кВт и более" in page
-    )
-    assert page.count("недоступна при максимальной мощности 670 кВт и более") == 3
+    message = "При максимальной мощности 670 кВт и более доступны только категории 3–6."
+    assert f"1-я (первая) Не рассчитана. {message}" in page
+    assert page.count(message) == 3
     assert "4-я (четвертая) — выбранная 176 149,17 руб." in page
 
 
 def test_a_comparison_from_a_total_volume_says_a_profile_is_needed(alice_client, tariffs):
     page = text(post(alice_client, "compare", total_kwh="12345"))
     assert "1-я (первая) — выбранная 80 775,93 руб." in page
-    assert "3-я (третья) Не рассчитана: для расчета нужен почасовой профиль" in page
+    assert "3-я (третья) Не рассчитана. Для расчета нужен почасовой профиль" in page
     assert (
-        "2-я (вторая), две зоны суток Не рассчитана: для расчета нужны объемы по зонам суток "
+        "2-я (вторая), две зоны суток Не рассчитана. Для расчета нужны объемы по зонам суток "
         "или почасовой профиль" in page
     )
 

@@ -51,7 +51,7 @@ def test_bad_rows_are_reported_and_nothing_is_written(alice_contract, tmp_path, 
     with pytest.raises(CommandError, match="Строк с ошибками: 5 из 6"):
         run(path)
     assert capsys.readouterr().err.splitlines() == [
-        f"{path}:3: city: «Москва» — нет такого города",
+        f"{path}:3: city: «Москва» — нет такого города (Березовский или Кемерово)",
         f"{path}:4: contract_number: нет договора № 9999 в г. Кемерово",
         f"{path}:5: hour: должно быть не больше 23",
         f"{path}:6: kwh: меньше допустимого (0)",

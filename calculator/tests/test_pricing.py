@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from billing.models import allowed_price_categories
 from calculator import pricing
 from calculator.tests.factories import EXAMPLE_HOUR_RATES, MONTHLY_RATES, OCTOBER
 
@@ -168,9 +169,9 @@ def test_the_band_boundaries(power, band):
 
 
 def test_from_670_kw_only_categories_3_to_6_may_be_chosen():
-    assert pricing.allowed_categories(D("669.99")) == (1, 2, 3, 4, 5, 6)
-    assert pricing.allowed_categories(D("670")) == (3, 4, 5, 6)
-    assert pricing.allowed_categories(D("10000")) == (3, 4, 5, 6)
+    assert allowed_price_categories(D("669.99")) == (1, 2, 3, 4, 5, 6)
+    assert allowed_price_categories(D("670")) == (3, 4, 5, 6)
+    assert allowed_price_categories(D("10000")) == (3, 4, 5, 6)
 
 
 def test_a_profile_splits_into_the_zones_of_the_day():

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 
 from billing.models import Customer
 from billing.validators import validate_inn
-from core.importing import ImportCommand, RowError
+from core.importing import ImportCommand, ImportFileError, RowError, read_rows
 
 
 class CustomerImport(ImportCommand):
@@ -87,6 +87,17 @@ def test_a_missing_column_is_named(db, tmp_path):
     path.write_text("inn;name\n4205000016;ООО\n", encoding="utf-8")
     with pytest.raises(CommandError, match=r"c.csv:1: limit: нет обязательного столбца"):
         run(path)
+
+
+def test_an_unreadable_file_carries_its_parts_and_reads_as_file_line_column_reason(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("inn;name\n", encoding="utf-8")
+    with pytest.raises(ImportFileError) as caught:
+        list(read_rows(path, ("inn", "name", "limit")))
+    error = caught.value
+    assert (error.path, error.line, error.column) == (str(path), 1, "limit")
+    assert error.reason == "нет обязательного столбца"
+    assert str(error) == f"{path}:1: limit: нет обязательного столбца"
 
 
 def test_a_file_not_in_utf8_is_refused(db, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from documents.statements import consumed, consumption
+from documents.statements import consumption
 from documents.tests.test_pdf import pdf_of
 from meters.models import DeliveryPoint, Meter, Reading
 
@@ -20,13 +20,42 @@ def meter(contract, number, *, code="ТП-1", zones=1, coefficient="1", digits=6
                                 coefficient=Decimal(coefficient), zones=zones, digits=digits)  # fmt: skip
 
 
-def read(meter, day, value, zone="T", status="accepted"):
-    Reading.objects.create(meter=meter, date=day, zone=zone, value=Decimal(value), status=status)
+def read(meter, day, value, zone="T", status="accepted", **fields):
+    Reading.objects.create(
+        meter=meter, date=day, zone=zone, value=Decimal(value), status=status, **fields
+    )
 
 
-def test_consumed_is_the_difference_times_the_coefficient_with_rollover():
-    assert consumed(Decimal("36156"), Decimal("36456"), 6, Decimal("60")) == Decimal("18000.000")
-    assert consumed(Decimal("999900"), Decimal("100"), 6, Decimal("1")) == Decimal("200.000")
+def test_meter_consumption_is_the_difference_times_the_coefficient():
+    meter = Meter(digits=6, coefficient=Decimal("60"))
+    assert meter.consumption(Decimal("36156"), Decimal("36456"), rollover=False) == 18000
+    assert meter.consumption(Decimal("999900"), Decimal("100"), rollover=True) == 200 * 60
+    # A drop not confirmed as a rollover is a correction: negative, not 999 994 × 60.
+    assert meter.consumption(Decimal("36156"), Decimal("36150"), rollover=False) == -360
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_a_value_billing_corrected_downwards_lowers_the_consumption(alice_contract):
+    single = meter(alice_contract, "108008060", coefficient="60")
+    read(single, dt.date(2026, 7, 31), "36000")
+    read(single, dt.date(2026, 8, 31), "36156", source="customer")
+    # Billing found 36 156 was misread: its export puts the register back to 36 150.
+    read(single, dt.date(2026, 9, 30), "36150", source="import")
+    (row,) = consumption(alice_contract, dt.date(2026, 9, 1), dt.date(2026, 9, 1)).points[0].rows
+    assert row.kwh == Decimal("-360.000")  # (36 150 − 36 156) × 60, not about 60 000 000
+    (whole,) = consumption(alice_contract, dt.date(2026, 8, 1), dt.date(2026, 9, 1)).points[0].rows
+    assert whole.kwh == Decimal("9000.000")  # (36 150 − 36 000) × 60
+
+
+@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+def test_a_confirmed_rollover_inside_the_period_counts_across_zero(alice_contract):
+    single = meter(alice_contract, "108008060")
+    read(single, dt.date(2026, 7, 31), "999800")
+    read(single, dt.date(2026, 8, 31), "999900")
+    read(single, dt.date(2026, 9, 30), "100", rollover=True)
+    (row,) = consumption(alice_contract, dt.date(2026, 8, 1), dt.date(2026, 9, 1)).points[0].rows
+    assert (row.start_value, row.end_value, row.kwh) == (
+        Decimal("999800"), Decimal("100"), Decimal("300.000"))  # fmt: skip
 
 
 @time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from billing.demo import month_end, month_start
+from core.dates import month_end
 from meters.models import ZONES_BY_COUNT, DeliveryPoint, Meter, Reading
 
 
@@ -32,14 +32,14 @@ def monthly(last_value, months=12, step=300, today=None):
     """End-of-month readings growing by `step`, the last one `last_value` at the end of last month."""
     today = today or timezone.localdate()
     return [
-        (month_end(month_start(today, back)), Decimal(last_value) - step * (back - 1))
+        (month_end(today, -back), Decimal(last_value) - step * (back - 1))
         for back in range(months, 0, -1)
     ]
 
 
 @pytest.fixture
 def last_month_end():
-    return month_end(month_start(timezone.localdate(), 1))
+    return month_end(timezone.localdate(), -1)
 
 
 @pytest.fixture

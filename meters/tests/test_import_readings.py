@@ -82,7 +82,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_written(db, meters, tmp_path, 
     with pytest.raises(CommandError, match="Строк с ошибками: 9 из 10. Ничего не записано."):
         run(path)
     assert capsys.readouterr().err.splitlines() == [
-        f"{path}:3: city: неизвестный город «Новосибирск»",
+        f"{path}:3: city: «Новосибирск» — нет такого города (Березовский или Кемерово)",
         f"{path}:4: meter_number: прибора учета 999 нет в договоре 1001",
         f"{path}:5: value: У этого прибора учета не более 6 цифр до запятой.",
         f"{path}:6: value: Показание не может быть отрицательным.",
@@ -128,3 +128,27 @@ def test_many_rows_are_written_in_few_queries(db, meters, tmp_path, django_asser
     with django_assert_max_num_queries(60):
         run(path)
     assert single.readings.count() == 3000
+
+
+def test_a_lower_value_from_billing_is_a_correction_never_a_rollover(db, meters, tmp_path):
+    from meters.readings import history
+
+    single, _ = meters
+    Reading.objects.create(meter=single, date=dt.date(2026, 9, 30), value=36000)
+    Reading.objects.create(meter=single, date=dt.date(2026, 10, 31), value=36156)
+    Reading.objects.create(meter=single, date=dt.date(2026, 11, 20), value=1, rollover=True)
+    path = tmp_path / "r.csv"
+    path.write_text(
+        HEADER
+        + "Кемерово;1001;108008060;31.10.2026;36150;\n"
+        + "Кемерово;1001;108008060;20.11.2026;36140;\n",
+        encoding="utf-8",
+    )
+    run(path)
+    assert not single.readings.filter(rollover=True).exists()
+    used = [(row.reading.date, row.consumption) for row in history(single)]
+    assert used == [
+        (dt.date(2026, 11, 20), Decimal("-10")),
+        (dt.date(2026, 10, 31), Decimal("150")),
+        (dt.date(2026, 9, 30), None),
+    ]

@@ -39,6 +39,38 @@ def test_a_spike_is_measured_against_the_months_since_the_previous_reading(alice
     assert check(meter, dt.date(2026, 11, 28), 1200 + 950).spike_unconfirmed
 
 
+def test_a_rollover_is_plausible_only_within_the_spike_limit(alice_contract):
+    meter = make_meter(
+        alice_contract,
+        coefficient=Decimal("60"),
+        history=[
+            (dt.date(2026, 8, 31), 999_700),
+            (dt.date(2026, 9, 30), 999_800),
+            (dt.date(2026, 10, 31), 999_900),
+        ],
+    )
+    # 100 a month × 60 = 6 000 kWh; three times that is the limit, 18 000 kWh (300 units).
+    plausible = check(meter, TODAY, 150, confirm_rollover=True)
+    assert plausible.ok and plausible.rollover_zones == {"T"}
+    assert plausible.total_consumption == 250 * 60
+    wrong = check(meter, TODAY, 250, confirm_rollover=True)
+    assert wrong.errors["T"] == [
+        "Показание меньше предыдущего (999 900), а переход через ноль невозможен: "
+        "расход составил бы 21 000 кВт·ч, больше допустимого для этого прибора учета "
+        "(18 000 кВт·ч). Проверьте показание."
+    ]
+    assert not wrong.rollover_unconfirmed and not wrong.ok
+
+
+def test_without_history_a_rollover_may_wrap_a_tenth_of_the_register(alice_contract):
+    meter = make_meter(alice_contract, history=[(dt.date(2026, 10, 31), 999_000)])
+    assert check(meter, TODAY, 50).rollover_unconfirmed == ["T"]
+    typo = make_meter(alice_contract, "2", history=[(dt.date(2026, 10, 31), 36_156)])
+    result = check(typo, TODAY, 36_150, confirm_rollover=True)
+    assert "расход составил бы 999 994 кВт·ч" in result.errors["T"][0]
+    assert "(100 000 кВт·ч)" in result.errors["T"][0]
+
+
 def test_no_spike_is_called_without_enough_history(alice_contract):
     meter = make_meter(alice_contract, history=[(dt.date(2026, 10, 31), 1000)])
     result = check(meter, TODAY, 90000)

@@ -91,10 +91,28 @@ def test_up_to_the_meters_decimals_are_accepted_and_more_refused(alice_client, a
     assert Reading.objects.get(meter=meter, date=timezone.localdate()).value == Decimal("505.12")
 
 
-def test_a_value_below_the_last_one_asks_to_confirm_a_rollover(alice_client, alice_meter):
-    response = submit(alice_client, alice_meter, "36000")
-    assert "Показание меньше предыдущего (36 156)" in errors_of(response)["value_T"][0]
+def test_a_value_below_the_last_one_asks_to_confirm_a_rollover(alice_client, alice_contract):
+    meter = make_meter(alice_contract, "300", digits=6, history=monthly(999_900))
+    response = submit(alice_client, meter, "150")
+    assert "Показание меньше предыдущего (999 900)" in errors_of(response)["value_T"][0]
     assert "Подтверждаю: счетчик перешел через ноль" in response.content.decode()
+    assert not Reading.objects.filter(date=timezone.localdate()).exists()
+
+
+def test_a_small_drop_is_a_wrong_reading_not_a_rollover(alice_client, alice_meter):
+    # 36 150 after 36 156 on a 6-digit register would be 999 994 kWh across zero.
+    refused = (
+        "Показание меньше предыдущего (36 156), а переход через ноль невозможен: "
+        "расход составил бы 999 994 кВт·ч, больше допустимого для этого прибора учета"
+    )
+    response = submit(alice_client, alice_meter, "36150")
+    (message,) = errors_of(response)["value_T"]
+    assert message.startswith(refused) and message.endswith("Проверьте показание.")
+    page = response.content.decode()
+    assert "Подтверждаю: счетчик перешел через ноль" not in page and 'value="36150"' in page
+    # Ticking the box does not make it one.
+    confirmed = submit(alice_client, alice_meter, "36150", confirm_rollover="on")
+    assert errors_of(confirmed)["value_T"][0].startswith(refused)
     assert not Reading.objects.filter(date=timezone.localdate()).exists()
 
 

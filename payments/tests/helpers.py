@@ -13,9 +13,12 @@ CARD_NO_FUNDS = "5555 5555 5555 4444"
 CARD_3DS_FAILS = "4000 0000 0000 0002"
 
 
-def start(client, amount="1500,00") -> Payment:
+def start(client, amount="1500,00", purpose=None) -> Payment:
     """«Оплатить»: the portal registers the order and redirects to the gateway."""
-    response = client.post(reverse("payments:pay"), {"amount": amount, "agree": "on"})
+    data = {"amount": amount, "agree": "on"}
+    if purpose is not None:
+        data["purpose"] = purpose
+    response = client.post(reverse("payments:pay"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     payment = Payment.objects.latest("id")
     assert response["Location"] == payment.payment_url
@@ -42,8 +45,8 @@ def pay_on_gateway(payment: Payment, card=CARD_SUCCESS, *, confirm=True):
     return response
 
 
-def paid(client, amount="1500,00", card=CARD_SUCCESS) -> Payment:
-    payment = start(client, amount)
+def paid(client, amount="1500,00", card=CARD_SUCCESS, purpose=None) -> Payment:
+    payment = start(client, amount, purpose)
     pay_on_gateway(payment, card)
     payment.refresh_from_db()
     return payment

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from billing.penalties import RatesNotConfirmed
 from billing.services import accrue_penalties
 
 
@@ -17,11 +18,13 @@ def _date(text: str) -> dt.date:
 
 class Command(BaseCommand):
     help = (
-        "Начисляет пени (35-ФЗ, ст. 37: 1/130 ключевой ставки за день просрочки) по всем "
-        "договорам на дату --date (по умолчанию сегодня): одна запись на договор и дату — "
+        "Начисляет пени (35-ФЗ, ст. 37 п. 2: доля ключевой ставки за день просрочки по "
+        "категории потребителя договора) по всем договорам на дату --date (по умолчанию "
+        "сегодня): одна запись на договор и дату — "
         "разница между расчетом на эту дату и уже начисленным. Повторный запуск на ту же дату "
         "ничего не добавляет; договоры, по которым пени уже начислены на более позднюю дату, "
-        "пропускаются."
+        "пропускаются. Дата после той, по которую подтверждены ключевые ставки "
+        "(import_key_rates, админка), отклоняется."
     )
 
     def add_arguments(self, parser):
@@ -34,6 +37,8 @@ class Command(BaseCommand):
             raise CommandError(f"Дата {on_date:%d.%m.%Y} еще не наступила.")
         try:
             counts = accrue_penalties(on_date, dry_run=options["dry_run"])
+        except RatesNotConfirmed as error:
+            raise CommandError(f"{error}. Ничего не записано.") from None
         except LookupError as error:
             raise CommandError(f"{error}: добавьте ставку в админке. Ничего не записано.") from None
         self.stdout.write(

@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+from billing.branches import Branches
 from billing.models import Branch, Contract
 from calculator.models import HourlyVolume
 from core.importing import ImportCommand, Row, RowError
@@ -17,10 +18,7 @@ class Command(ImportCommand):
     required_columns = ("city", "contract_number", "date", "hour", "kwh")
 
     def prepare(self) -> None:
-        self.branches = {}
-        for branch in Branch.objects.all():
-            self.branches[branch.code.lower()] = branch
-            self.branches[branch.name.lower()] = branch
+        self.branches = Branches()
         self.contracts: dict[tuple[int, str], int | None] = {}
 
     def _contract_id(self, branch: Branch, number: str) -> int | None:
@@ -34,10 +32,7 @@ class Command(ImportCommand):
         return self.contracts[key]
 
     def parse_row(self, row: Row) -> tuple:
-        city = row.text("city").lower().removeprefix("г.").strip()
-        branch = self.branches.get(city)
-        if branch is None:
-            raise RowError("city", f"«{row.text('city')}» — нет такого города")
+        branch = self.branches.of_row(row)
         number = row.text("contract_number", max_length=32)
         contract_id = self._contract_id(branch, number)
         if contract_id is None:

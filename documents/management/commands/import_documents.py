@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from billing.models import Branch, Contract
-from billing.vat import vat_amount, vat_rate_for
+from billing.branches import Branches
+from billing.models import Contract
+from billing.vat import vat_error, vat_rate_for
 from core.importing import ImportCommand, Issue, Row, RowError
 from documents.models import Document
 from documents.services import issue_document
@@ -66,10 +67,7 @@ class Command(ImportCommand):
     )  # fmt: skip
 
     def prepare(self) -> None:
-        self._branches: dict[str, Branch] = {}
-        for branch in Branch.objects.all():
-            self._branches[branch.code.lower()] = branch
-            self._branches[branch.name.lower()] = branch
+        self._branches = Branches()
         self._contracts: dict[tuple, Contract | None] = {}
         self._rates: dict = {}
         self._docs: dict[tuple, ParsedDocument] = {}
@@ -78,10 +76,7 @@ class Command(ImportCommand):
 
     # -- lookups ---------------------------------------------------------------
     def _contract(self, row: Row) -> Contract:
-        city = row.text("city", max_length=64)
-        branch = self._branches.get(city.lower().removeprefix("г. ").strip())
-        if branch is None:
-            raise RowError("city", f"«{city}» — неизвестный город")
+        branch = self._branches.of_row(row)
         number = row.text("contract_number", max_length=32)
         if (branch.pk, number) not in self._contracts:
             self._contracts[(branch.pk, number)] = (
@@ -141,11 +136,9 @@ class Command(ImportCommand):
                 f"{net} не равно количество × цена ({quantity} × {price} = "
                 f"{(quantity * price).quantize(Decimal('0.00001'))})",
             )
-        expected_vat = vat_amount(net, rate)
-        if vat != expected_vat:
-            raise RowError(
-                f"vat{suffix}", f"{vat} не равно {net} × {rate}% = {expected_vat} (до копейки)"
-            )
+        error = vat_error(net, vat, rate)
+        if error:
+            raise RowError(f"vat{suffix}", error)
         if amount != net + vat:
             raise RowError(f"amount{suffix}", f"{amount} не равно {net} + {vat} = {net + vat}")
         return {

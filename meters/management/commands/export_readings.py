@@ -3,7 +3,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.demo import month_end
+from core.dates import month_end
 from core.formatting import month_label
 from meters.models import Reading
 

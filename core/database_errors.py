@@ -1,3 +1,5 @@
+"""Tell an unreachable database apart from other database errors."""
+
 from django.db import InterfaceError, OperationalError
 
 
