@@ -42,19 +42,6 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _empty_page_cache():
-    """Cached page content of one test must not meet another test's data: on SQLite a
-    rolled-back test's ids and data versions come again in the next one."""
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-    for cache in caches.all():
-        cache.clear()
-
-
-@pytest.fixture(autouse=True)
 def _key_rates_confirmed_to_today(request):
     """Tests run on the real calendar, past the reference table's confirmation day: the
     operators' confirmation of the rates up to today is part of every database test's

@@ -178,15 +178,6 @@ def crowd_sessions(count: int) -> tuple[list[int], list[str]]:
     return [c.id for c in contracts], [s.session_key for s in sessions]
 
 
-def new_data_versions(contract_ids: list[int]) -> None:
-    """As if each customer's data had changed: every cached page of theirs is stale."""
-    from django.db.models import F
-
-    from billing.models import Contract
-
-    Contract.objects.filter(id__in=contract_ids).update(data_version=F("data_version") + 1)
-
-
 def start_gunicorn(workers: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "eskk_portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
@@ -234,17 +225,12 @@ def status_of(path: str, cookie: str) -> int:
         return error.code
 
 
-def in_process_ms(
-    cookie: str, query: str, repeat: int = 30, cold: bool = False
-) -> dict[str, float]:
+def in_process_ms(cookie: str, query: str, repeat: int = 30) -> dict[str, float]:
     """Median time of one request of each page in this process (Django's test client,
     same settings and database, no HTTP): what a page costs, whatever else the
-    shared machine is doing at the moment wrk runs. `cold`: the page cache
-    (core/pagecache.py) is emptied before each request, so every page is built from
-    the database, as on a customer's first visit after their data changed."""
+    shared machine is doing at the moment wrk runs."""
     import statistics
 
-    from django.core.cache import caches
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
@@ -256,9 +242,6 @@ def in_process_ms(
             continue
         times = []
         for _ in range(repeat):
-            if cold:
-                for cache in caches.all():
-                    cache.clear()
             start = time.perf_counter()
             client.get(path)
             times.append((time.perf_counter() - start) * 1000)
@@ -267,16 +250,14 @@ def in_process_ms(
 
 
 def crowd(pages, contract_ids, cookies, args) -> list[tuple[str, str, dict]]:
-    """The same pages, each request a different customer's and built from the database:
-    the cache only helps a customer who comes back, so this is the page's cost on a busy
-    day's first visits."""
+    """The same pages, each request a different customer's: a busy day's first visits,
+    none of them finding its rows in the database's memory from the request before."""
     pages = [(label.replace(", 500 meters", ""), path) for label, path in pages]
     for label, path in pages:
         if (status := status_of(path, cookies[0])) != 200:
             raise SystemExit(f"first visits: {label}: {path} answered {status}")
     best: dict[str, dict] = {}
     for round_no in range(1, args.rounds + 1):
-        new_data_versions(contract_ids)
         for label, path in pages:
             result = wrk(path, None, args.seconds, args.connections)
             print(f"first visits, round {round_no}: {label}: {result['rps']:.1f} req/s", flush=True)
@@ -310,7 +291,6 @@ def main():
     start, end = divmod(index - 12, 12), divmod(index - 1, 12)
     query = f"date_from={start[0]}-{start[1] + 1:02d}&date_to={end[0]}-{end[1] + 1:02d}"
     cost = in_process_ms(cookie, query)
-    built = in_process_ms(cookie, query, cold=True)
     crowd_ids, crowd_cookies = (
         timed("the crowd's sessions", lambda: crowd_sessions(args.crowd))
         if args.crowd
@@ -354,19 +334,18 @@ def main():
           f"gunicorn {args.workers} sync workers, {os.cpu_count()} cores")  # fmt: skip
     print(
         f"{'page':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8} {'non-2xx':>8}"
-        f" {'1 req ms':>9} {'built ms':>9}"
+        f" {'1 req ms':>9}"
     )
     for label, _, r in rows:
         print(
             f"{label:34} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps'] / ceiling:8.0%} {r['non2xx']:8d}"
-            f" {cost.get(label, float('nan')):9.1f} {built.get(label, float('nan')):9.1f}"
+            f" {cost.get(label, float('nan')):9.1f}"
         )
     print("1 req ms: median of 30 requests in one process (test client, no HTTP, no concurrency)")
-    print("built ms: the same with the page cache emptied before each request (a first visit)")
     if crowd_rows:
         print()
         print(f"first visits: each request another of {len(crowd_ids)} customers (5 meters, "
-              f"{args.months} months each), their data changed before each round")  # fmt: skip
+              f"{args.months} months each)")  # fmt: skip
         for label, _, r in crowd_rows:
             print(
                 f"{label:34} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['rps'] / ceiling:8.0%} {r['non2xx']:8d}"

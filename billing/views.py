@@ -5,7 +5,6 @@ from django.core.paginator import Paginator
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from billing.forms import HistoryFilterForm, PenaltyDateForm
@@ -13,7 +12,6 @@ from billing.ledger import account_summary, energy_and_penalty_balances
 from billing.models import Contract, LedgerEntry
 from billing.services import penalty_report
 from core.access import contract_required
-from core.pagecache import contract_fragment
 
 RECENT_ENTRIES = 5
 HISTORY_PAGE_SIZE = 25
@@ -52,16 +50,10 @@ def _states(balances: dict) -> dict:
 def account(request: HttpRequest) -> HttpResponse:
     """«Лицевой счет»: who the customer is to the supplier and how much they owe."""
     today = timezone.localdate()
-    content = contract_fragment(
-        request, "billing:account", lambda: _account_content(request, today), today.isoformat()
-    )
-    return render(request, "billing/account.html", {"title": "Лицевой счет", "content": content})
-
-
-def _account_content(request: HttpRequest, today) -> str:
     summary = account_summary(request.contract)
     contract = _get_contract(request)
     context = {
+        "title": "Лицевой счет",
         "contract": contract,
         "summary": summary,
         # «Задолженность» is the energy account only; penalties are their own account.
@@ -70,7 +62,7 @@ def _account_content(request: HttpRequest, today) -> str:
         "report": penalty_report(contract, today),
         "recent": list(_entries(request)[:RECENT_ENTRIES]),
     }
-    return render_to_string("billing/fragment_account.html", context)
+    return render(request, "billing/account.html", context)
 
 
 @contract_required

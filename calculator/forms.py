@@ -11,6 +11,7 @@ from billing.models import (
 from calculator import pricing, profiles, services
 from calculator.models import TariffMonth
 from core.formatting import month_label
+from core.numbers import parse_decimal
 
 DEFAULT_PEAK_HOURS = "8-10, 17-20"
 CATEGORY_CHOICES = [(c, f"{c}-я ({services.CATEGORY_ORDINALS[c]})") for c in range(1, 7)]
@@ -39,8 +40,13 @@ class QuantityField(forms.DecimalField):
         )
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("\u00a0", "").replace(" ", "").replace(",", ".")
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_decimal(value)
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
         return super().to_python(value)
 
     def validate(self, value):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from core.menu import menu_html
+from core.menu import menu_for
 
 
 def portal(request: HttpRequest) -> dict:
@@ -9,5 +9,5 @@ def portal(request: HttpRequest) -> dict:
     context = {"contact_phone": settings.CONTACT_PHONE}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["cabinet_menu"] = menu_html(request.path)
+        context["cabinet_menu"] = menu_for(request.path)
     return context

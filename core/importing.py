@@ -17,12 +17,14 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+
+from core.numbers import parse_decimal
 
 MAX_LINE_CHARS = 10_000
 MAX_ERRORS_SHOWN = 1000
@@ -141,10 +143,9 @@ class Row:
             text = self.text(column, required=required, max_length=64)
             if not text:
                 return None
-            cleaned = text.replace("\u00a0", "").replace(" ", "").replace(",", ".")
             try:
-                number = Decimal(cleaned)
-            except InvalidOperation:
+                number = parse_decimal(text)
+            except ValueError:
                 raise RowError(column, f"«{text}» не число") from None
         if not number.is_finite():
             raise RowError(column, "ожидается число")

@@ -7,12 +7,10 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core.access import contract_required
-from core.pagecache import contract_cached, contract_fragment
 from documents import pdf, statements
 from documents.forms import ConsumptionForm, MonthRangeForm, PeriodFilterForm
 from documents.models import Document
@@ -40,20 +38,6 @@ def _filename(document: Document) -> str:
 @contract_required
 def document_list(request: HttpRequest, kind: str) -> HttpResponse:
     section = SECTIONS[kind]
-    # The filter form, the table and the pages depend only on the contract's data and
-    # the query: built once per data version (core/pagecache.py).
-    content = contract_fragment(
-        request,
-        "documents:list",
-        lambda: _list_content(request, kind),
-        kind,
-        request.GET.urlencode(),
-    )
-    return render(request, "documents/list.html", {"title": section.title, "content": content})
-
-
-def _list_content(request: HttpRequest, kind: str) -> str:
-    section = SECTIONS[kind]
     form = PeriodFilterForm(request.GET or None, years=years_of(request.contract, kind))
     months = form.period_range() if form.is_bound and form.is_valid() else None
     if form.is_bound and not form.is_valid():
@@ -68,11 +52,15 @@ def _list_content(request: HttpRequest, kind: str) -> str:
     query.pop("page", None)
     # A row's links are the section's own prefix + pk (documents/urls.py `_section`):
     # one reverse() per page rather than two per row.
-    return render_to_string(
-        "documents/fragment_list.html",
-        {"section": section, "form": form, "page": page, "query": query.urlencode(),
-         "section_url": reverse(section.url_name)},
-    )  # fmt: skip
+    context = {
+        "title": section.title,
+        "section": section,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "section_url": reverse(section.url_name),
+    }
+    return render(request, "documents/list.html", context)
 
 
 @require_GET
@@ -107,45 +95,30 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 def reconciliation(request: HttpRequest, as_pdf: bool = False) -> HttpResponse:
     form = MonthRangeForm(request.GET or None)
     valid = form.is_bound and form.is_valid()
-
-    def statement():
-        return statements.reconciliation(
-            request.contract, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
-        )
-
-    if as_pdf:
-        if not valid:
-            # The errors are shown next to the fields on the statement's page.
-            return redirect(f"{reverse('documents:reconciliation')}?{request.GET.urlencode()}")
+    if as_pdf and not valid:
+        # The errors are shown next to the fields on the statement's page.
+        return redirect(f"{reverse('documents:reconciliation')}?{request.GET.urlencode()}")
+    statement = None
+    if valid:
         data = form.cleaned_data
+        statement = statements.reconciliation(request.contract, data["date_from"], data["date_to"])
+    if as_pdf:
         filename = pdf_filename(
             "akt-sverki", request.contract.number, data["date_from"], data["date_to"]
         )
-        # Rendered once per data version of the contract (a download repeated, or
-        # opened again later the same day, takes no new rendering).
-        content = contract_cached(
-            request, "documents:reconciliation_pdf",
-            lambda: pdf.render_pdf(
-                "documents/fragment_reconciliation.html",
-                {"statement": statement(), "seller": seller_snapshot()},
-            ),
-            request.GET.urlencode(), using="pdf",
-        )  # fmt: skip
+        content = pdf.render_pdf(
+            "documents/fragment_reconciliation.html",
+            {"statement": statement, "seller": seller_snapshot()},
+        )
         return _pdf_response(content, filename)
-    # The form and the statement depend only on the query and the contract's data:
-    # built once per data version (core/pagecache.py).
-    content = contract_fragment(
-        request, "documents:reconciliation",
-        lambda: render_to_string(
-            "documents/fragment_reconciliation_page.html",
-            {"form": form, "statement": statement() if valid else None,
-             "seller": seller_snapshot(), "query": request.GET.urlencode()},
-        ),
-        request.GET.urlencode(),
-    )  # fmt: skip
-    return render(
-        request, "documents/reconciliation.html", {"title": "Акт сверки", "content": content}
-    )
+    context = {
+        "title": "Акт сверки",
+        "form": form,
+        "statement": statement,
+        "seller": seller_snapshot(),
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "documents/reconciliation.html", context)
 
 
 @require_GET

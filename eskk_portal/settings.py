@@ -107,8 +107,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 else:
-    # SQLite waits for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite waits for a writer instead of failing at once with "database is locked":
+    # a transaction takes the write lock when it begins (IMMEDIATE), so two writers
+    # queue behind the busy timeout instead of deadlocking on a read lock (issue 23).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+    # Tests use a file as `make run` does: an in-memory database shares one cache
+    # between threads, whose table locks ignore the busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -236,7 +243,7 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# --- The supplier (seller) on documents -----------------------------------
+# --- The supplier (seller) on documents -------------------------------------
 SUPPLIER = {
     "name": "Общество с ограниченной ответственностью «Энергосбытовая компания Кузбасса»",
     "short_name": "ООО «ЭССК»",
@@ -247,31 +254,16 @@ SUPPLIER = {
 }
 CONTACT_PHONE = "8 800 3012 555"
 
-# --- cached page content (issue 10) -----------------------------------------
-# Each worker process keeps rendered cabinet content keyed by the contract's
-# data_version (core/pagecache.py): a stale entry is never read, only pushed out,
-# so a per-process cache needs no invalidation across workers.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "eskk-pages",
-        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("PAGE_CACHE_ENTRIES", default=2000)},
-    },
-    # Statements rendered as PDF (50–100 KiB each): fewer of them per process.
-    "pdf": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "eskk-pdf",
-        "TIMEOUT": env.int("PAGE_CACHE_SECONDS", default=600),
-        "OPTIONS": {"MAX_ENTRIES": env.int("PDF_CACHE_ENTRIES", default=100)},
-    },
-}
+# --- Cache -----------------------------------------------------------------
+# Nothing of the portal's own keeps pages in a cache: the default cache is Django's
+# per-process memory, for what libraries store there.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# --- meters (issue 5) ------------------------------------------------------
+# --- Request size: the table of all meters ----------------------------------
 # The table of all meters posts a field per meter and zone: hundreds of meters.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# --- accounts (issue 3) ---------------------------------------------------
+# --- Login lockout and CAPTCHA ----------------------------------------------
 # The lockout page says when the pair may try again; a failure during the
 # lockout does not push that time further.
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
@@ -279,7 +271,7 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The login form asks for the CAPTCHA after this many failures of contract + IP.
 LOGIN_CAPTCHA_AFTER_FAILURES = 3
 
-# --- payments (issue 6, issue 18) ------------------------------------------
+# --- Card payments: the acquiring gateway and the mock bank -----------------
 # The mock acquiring bank (gateway/) exists only with MOCK_GATEWAY: its app and
 # its /gateway/ URLs. The default follows DEBUG; production talks to a real bank
 # by the PAYMENT_* settings alone and refuses to start without them (below).
@@ -314,16 +306,16 @@ if not DEBUG:
             raise ImproperlyConfigured(
                 f"{_name} must be set to the bank's own value when DEBUG is off."
             )
-# The mock gateway's own configuration, as the bank would hold it: terminal → secret.
 # How long the mock gateway's payment link lives (T-Bank's RedirectDueDate default: 24 h).
 GATEWAY_ORDER_LIFETIME = timedelta(minutes=env.int("GATEWAY_ORDER_LIFETIME_MINUTES", default=1440))
+# The mock gateway's own configuration, as the bank would hold it: terminal → secret.
 GATEWAY_TERMINALS = {
     env.str("GATEWAY_TERMINAL_KEY", default=PAYMENT_TERMINAL_KEY): env.str(
         "GATEWAY_SECRET", default=PAYMENT_SECRET
     )
 }
 
-# --- documents (issue 7) ---------------------------------------------------
+# --- The supplier's bank and signatories on documents -----------------------
 # The seller's bank and signatories on invoices, VAT invoices and statements;
 # copied into each document when it is issued.
 SUPPLIER_BANK = {
@@ -338,9 +330,7 @@ SUPPLIER_SIGNATORIES = {
     "accountant": env.str("SUPPLIER_ACCOUNTANT", default="Сидорова Е. Н."),
 }
 
-# --- calculator (issue 8) --------------------------------------------------
-
-# --- services (issue 9) ----------------------------------------------------
+# --- Requests and notifications ---------------------------------------------
 # Links in mail sent by cron (no request to take the host from).
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 SERVICES_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024

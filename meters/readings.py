@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Window
@@ -21,6 +21,7 @@ from django.db.models.functions import DenseRank
 from django.utils import timezone
 
 from core.formatting import group_digits, month_label
+from core.numbers import parse_decimal
 from meters.models import ClosedPeriod, Meter, Reading, ReadingZone
 
 SPIKE_FACTOR = 3
@@ -39,16 +40,12 @@ class ReadingAlreadySaved(Exception):
 
 def parse_value(text: str) -> Decimal:
     """`36 156,5` → Decimal('36156.5'); ValueError with a Russian message otherwise."""
-    cleaned = str(text).strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    if not cleaned:
+    if not str(text).strip():
         raise ValueError("Введите показание.")
     try:
-        number = Decimal(cleaned)
-    except InvalidOperation:
+        return parse_decimal(text)
+    except ValueError:
         raise ValueError(f"«{str(text).strip()}» — не число.") from None
-    if not number.is_finite():
-        raise ValueError("Введите показание числом.")
-    return number
 
 
 def value_error(meter: Meter, value: Decimal) -> str | None:
@@ -62,6 +59,21 @@ def value_error(meter: Meter, value: Decimal) -> str | None:
         return f"У этого прибора учета не более {meter.decimals} знаков после запятой."
     if value >= Decimal(10) ** meter.digits:
         return f"У этого прибора учета не более {meter.digits} цифр до запятой."
+    return None
+
+
+def zone_error(meter: Meter, zone: str) -> str | None:
+    """Why `zone` is not one of this meter's tariff zones (a value per zone of the meter), or None."""
+    if zone in meter.zone_codes:
+        return None
+    names = ", ".join(zone_label(code) for code in meter.zone_codes)
+    return f"У этого прибора учета нет зоны «{zone_label(zone)}» (его зоны: {names})."
+
+
+def date_error(day: dt.date, today: dt.date) -> str | None:
+    """Why `day` cannot be a reading's date (DESIGN.md: never in the future), or None."""
+    if day > today:
+        return "Дата показания не может быть в будущем."
     return None
 
 
@@ -245,14 +257,12 @@ def validate_reading(
         if zone not in values:
             check.add(zone, f"Введите показание ({zone_label(zone)}).")
     for zone, value in values.items():
-        if zone not in meter.zone_codes:
-            check.add(zone, f"У этого прибора учета нет зоны «{zone_label(zone)}».")
-        elif (message := value_error(meter, value)) is not None:
+        if (message := zone_error(meter, zone) or value_error(meter, value)) is not None:
             check.add(zone, message)
 
     last_date = state.last_date
-    if date > today:
-        check.add("date", "Дата показания не может быть в будущем.")
+    if (message := date_error(date, today)) is not None:
+        check.add("date", message)
     elif last_date and date < last_date:
         check.add(
             "date",

@@ -1,24 +1,18 @@
 """«Передача показаний»: one meter's form, its history, the table of many meters, the upload."""
 
 from decimal import Decimal
-from html import escape
-from itertools import groupby
-from typing import NamedTuple
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from core.access import contract_required
 from core.audit import record
-from core.pagecache import contract_cached, contract_fragment
 from meters.forms import MeterSearchForm, ReadingForm, ReadingUploadForm, bulk_date
-from meters.models import DeliveryPoint, Meter
+from meters.models import Meter
 from meters.readings import (
     Entry,
     MeterState,
@@ -54,60 +48,11 @@ def _contract_meters(request: HttpRequest) -> QuerySet[Meter]:
     )
 
 
-class _Point(NamedTuple):
-    pk: int
-    code: str
-    address: str
-
-
-class _Choice(NamedTuple):
-    """A meter as the chooser lists it: tuples, not 500 model instances with their points."""
-
-    pk: int
-    number: str
-    model: str
-    is_automatic: bool
-    delivery_point: _Point
-
-
-METER_FIELDS = [f.attname for f in Meter._meta.concrete_fields]
-POINT_FIELDS = [f.attname for f in DeliveryPoint._meta.concrete_fields]
-
-
-def _meter_choices(request: HttpRequest, wanted: int | None = None) -> tuple[list, Meter | None]:
-    """The contract's meters as the chooser lists them, and the one wanted (else the first)
-    as a full Meter with its point, all from one query: tuples, not 500 model instances."""
-    rows = _contract_meters(request).values_list(
-        *METER_FIELDS, *(f"delivery_point__{name}" for name in POINT_FIELDS)
-    )
-    points: dict[int, _Point] = {}
-    choices, chosen = [], None
-    width = len(METER_FIELDS)
-    pk_at, number_at, model_at, automatic_at, point_at = (
-        METER_FIELDS.index(name)
-        for name in ("id", "number", "model", "is_automatic", "delivery_point_id")
-    )
-    code_at, address_at = (width + POINT_FIELDS.index(name) for name in ("code", "address"))
-    for row in rows:
-        point_id = row[point_at]
-        point = points.get(point_id)
-        if point is None:
-            point = points[point_id] = _Point(point_id, row[code_at], row[address_at])
-        choices.append(_Choice(row[pk_at], row[number_at], row[model_at], row[automatic_at], point))
-        if chosen is None and (wanted is None or row[pk_at] == wanted):
-            chosen = Meter(**dict(zip(METER_FIELDS, row[:width], strict=True)))
-            chosen.delivery_point = DeliveryPoint(
-                **dict(zip(POINT_FIELDS, row[width:], strict=True))
-            )
-            chosen._state.adding = chosen.delivery_point._state.adding = False
-    return choices, chosen
-
-
 def _get_meter_for_contract(request: HttpRequest, pk: int) -> Meter:
     return get_object_or_404(_contract_meters(request), pk=pk)
 
 
-def _matches(meter: _Choice, query: str) -> bool:
+def _matches(meter: Meter, query: str) -> bool:
     point = meter.delivery_point
     text = f"{meter.number} {meter.model} {point.code} {point.address}".lower()
     return all(word in text for word in query.lower().split())
@@ -126,122 +71,56 @@ def _last_reading(state: MeterState) -> dict | None:
     }
 
 
-def _meter_options(groups: list[tuple], chosen: Meter | None) -> str:
-    """The chooser's <optgroup>s: a contract may have 500 meters, and the template engine
-    (or format_html) takes several times longer than this loop to write the same options.
-    The standard library's escape (the same five characters as Django's) skips the lazy-
-    string wrapper of django.utils.html.escape, a third of this loop's time."""
-    chosen_pk = chosen.pk if chosen is not None else None
-    parts = []
-    for point, items in groups:
-        parts.append(f'<optgroup label="{escape(point.code)}: {escape(point.address)}">')
-        for m in items:
-            selected = " selected" if m.pk == chosen_pk else ""
-            automatic = " (АИИСКУЭ)" if m.is_automatic else ""
-            parts.append(
-                f'<option value="{int(m.pk)}"{selected}>№ {escape(m.number)} {escape(m.model)}'
-                f"{automatic}</option>"
-            )
-        parts.append("</optgroup>")
-    # Every value from the database above is escaped; the rest is literal markup.
-    return mark_safe("\n".join(parts))  # noqa: S308  # nosec B308 B703
-
-
-class _Chooser(NamedTuple):
-    """The part of the page made of the contract's meters: the same for every visitor
-    until a meter or a point changes, so it is kept in the page cache (its HTML is
-    escaped by the templates and `_meter_options` that wrote it)."""
-
-    count: int
-    chosen: Meter | None
-    options: str
-    facts: str
-
-
-def _chooser(request: HttpRequest, wanted: int | None, query: str) -> _Chooser:
-    meters, chosen = _meter_choices(request, wanted)
-    # The chosen meter stays in the list, in its place, whatever the search.
-    pk = chosen.pk if chosen else None
-    shown = [m for m in meters if m.pk == pk or _matches(m, query)] if query else meters
-    groups = [
-        (point, list(items)) for point, items in groupby(shown, key=lambda m: m.delivery_point)
-    ]
-    facts = ""
-    if chosen is not None:
-        facts = render_to_string("meters/fragment_meter_facts.html", {"meter": chosen})
-    return _Chooser(len(meters), chosen, str(_meter_options(groups, chosen)), facts)
-
-
 def _search_query(request: HttpRequest) -> str:
     search = MeterSearchForm(request.GET)
     return search.cleaned_data["q"].strip() if search.is_valid() else ""
 
 
-def _cached_chooser(request: HttpRequest, wanted: int | None) -> _Chooser:
-    query = _search_query(request)
-    return contract_cached(
-        request, "meters:chooser", lambda: _chooser(request, wanted, query), wanted, query
-    )
-
-
-def _empty_fields(request: HttpRequest, meter: Meter | None) -> str:
-    """The chosen meter's empty form (today's date, its zones): the same for every
-    visitor until the meter changes or the day does, so it comes from the page cache."""
-    if meter is None or meter.is_automatic:
-        return ""
-    return contract_fragment(
-        request, "meters:fields",
-        lambda: render_to_string(
-            "meters/fragment_reading_fields.html",
-            {"reading_form": ReadingForm(meter, initial={"date": today()})},
-        ),
-        meter.pk,
-    )  # fmt: skip
-
-
 def _render_index(
-    request: HttpRequest, chooser: _Chooser, form=None, status: int = 200
+    request: HttpRequest, meters: list[Meter], meter: Meter | None, form=None
 ) -> HttpResponse:
-    """The page; without a `form` (a GET) the chosen meter's empty form comes from the cache."""
-    meter = chooser.chosen
+    """The page with `meter` chosen; without a `form` (a GET) its empty form."""
+    query = _search_query(request)
+    # The chosen meter stays in the list, in its place, whatever the search.
+    shown = [m for m in meters if m == meter or _matches(m, query)] if query else meters
+    if form is None and meter is not None and not meter.is_automatic:
+        form = ReadingForm(meter, initial={"date": today()})
     state = load_states([meter], depth=1)[meter.pk] if meter else None
     context = {
         "title": "Передача показаний прибора учета",
-        "meter_count": chooser.count,
-        # Escaped when they were written (_Chooser).
-        "meter_options": mark_safe(chooser.options),  # noqa: S308  # nosec B308 B703
-        "meter_facts": mark_safe(chooser.facts),  # noqa: S308  # nosec B308 B703
-        "reading_fields": None if form else _empty_fields(request, meter),
+        "meter_count": len(meters),
+        "shown": shown,
         "meter": meter,
         "form": form,
         "last": _last_reading(state) if state else None,
-        "search": chooser.count >= SEARCH_FROM,
-        "query": _search_query(request),
+        "search": len(meters) >= SEARCH_FROM,
+        "query": query,
     }
-    return render(request, "meters/readings.html", context, status=status)
+    return render(request, "meters/readings.html", context)
 
 
 @contract_required
 def readings(request: HttpRequest) -> HttpResponse:
     """The page of seed figure 8: choose a meter, see its last reading, enter a new one."""
-    wanted = None
+    meters = list(_contract_meters(request))
+    meter = meters[0] if meters else None
     if "meter" in request.GET:
         try:
             wanted = int(request.GET["meter"])
         except ValueError:
             raise Http404 from None
-    chooser = _cached_chooser(request, wanted)
-    if wanted is not None and chooser.chosen is None:
-        raise Http404
-    return _render_index(request, chooser)
+        meter = next((m for m in meters if m.pk == wanted), None)
+        if meter is None:
+            raise Http404
+    return _render_index(request, meters, meter)
 
 
 @contract_required
 @require_POST
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     """«Передать показания»: save the reading or show what is wrong, keeping what was typed."""
-    chooser = _cached_chooser(request, pk)
-    meter = chooser.chosen
+    meters = list(_contract_meters(request))
+    meter = next((m for m in meters if m.pk == pk), None)
     if meter is None:
         raise Http404
     form = ReadingForm(meter, request.POST)
@@ -265,7 +144,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, confirmation(check))
                 return redirect("meters:history", pk=meter.pk)
             form.show(check)
-    return _render_index(request, chooser, form)
+    return _render_index(request, meters, meter, form)
 
 
 @contract_required

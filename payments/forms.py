@@ -1,4 +1,3 @@
-import re
 from decimal import Decimal
 
 from django import forms
@@ -7,6 +6,7 @@ from django.utils.html import format_html
 
 from billing.models import LedgerEntry
 from core.formatting import money
+from core.numbers import parse_decimal
 from payments.services import MAX_AMOUNT, MIN_AMOUNT
 
 
@@ -14,8 +14,13 @@ class RublesField(forms.DecimalField):
     """Rubles as people type them: `1 500,00`, `1500.00`, `1500`."""
 
     def to_python(self, value):
-        if isinstance(value, str):
-            value = re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", ".")
+        if isinstance(value, str) and value.strip():
+            try:
+                value = parse_decimal(value)
+            except ValueError:
+                raise forms.ValidationError(
+                    self.error_messages["invalid"], code="invalid"
+                ) from None
         return super().to_python(value)
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -15,7 +14,6 @@ from billing.ledger import account_summary
 from billing.models import LedgerEntry
 from billing.services import penalty_report
 from core.access import contract_required
-from core.pagecache import contract_fragment
 from payments import client, services
 from payments.forms import PayForm
 from payments.models import Payment
@@ -103,14 +101,6 @@ def notify(request: HttpRequest) -> HttpResponse:
 @contract_required
 def history(request: HttpRequest) -> HttpResponse:
     """«Мои платежи»: card payments and the bank transfers of the ledger, newest first."""
-    number = request.GET.get("page")
-    content = contract_fragment(
-        request, "payments:list", lambda: _history_content(request, number), number
-    )
-    return render(request, "payments/history.html", {"title": "Мои платежи", "content": content})
-
-
-def _history_content(request: HttpRequest, number: str | None) -> str:
     cards = [
         {
             "date": payment.created_at,
@@ -138,8 +128,8 @@ def _history_content(request: HttpRequest, number: str | None) -> str:
         ).exclude(source=LedgerEntry.Source.CARD)
     ]
     rows = sorted(cards + transfers, key=_sort_key, reverse=True)
-    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(number)
-    return render_to_string("payments/fragment_history.html", {"page": page})
+    page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "payments/history.html", {"title": "Мои платежи", "page": page})
 
 
 def _sort_key(row: dict):

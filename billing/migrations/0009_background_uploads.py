@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0006_payment_purpose_consumer_kind_rate_confirmation'),
+        ('billing', '0008_contract_email_registration_code'),
     ]
 
     operations = [
