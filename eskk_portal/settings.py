@@ -395,3 +395,9 @@ MAIL_CLAIM_TIMEOUT = timedelta(seconds=env.int("MAIL_CLAIM_TIMEOUT_SECONDS", def
 # a worker (tasks eager) they are rendered on first download instead: an import of
 # thousands of documents would otherwise render them all inside the command.
 DOCUMENTS_PDF_AT_ISSUE = env.bool("DOCUMENTS_PDF_AT_ISSUE", default=bool(REDIS_URL))
+
+# The proxies in front of the portal (nginx, a load balancer): addresses or
+# networks, comma-separated. Only from them is X-Forwarded-For believed
+# (core.clientip), for the audit log and for django-axes' lockouts.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
