@@ -98,12 +98,19 @@ class BillingImport(ImportCommand):
         super().add_arguments(parser)
         # The admin upload passes the staff member who loaded the file.
         parser.add_argument("--user-id", type=int, default=None, help=argparse.SUPPRESS)
+        # A background upload (billing.uploads) writes on the batch it created.
+        parser.add_argument("--batch-id", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         self.file_name = Path(options["file"]).name
         self.user_id = options.get("user_id")
+        self.batch_id = options.get("batch_id")
         self.batch = None
         return super().handle(*args, **options)
+
+    def checked(self, rows: int) -> None:
+        if self.batch_id:
+            ImportBatch.objects.filter(pk=self.batch_id).update(rows_checked=rows)
 
     def prepare(self) -> None:
         self.today = timezone.localdate()
@@ -137,6 +144,8 @@ class BillingImport(ImportCommand):
         return day
 
     def current_batch(self) -> ImportBatch:
+        if self.batch is None and self.batch_id:
+            self.batch = ImportBatch.objects.get(pk=self.batch_id)
         if self.batch is None:
             self.batch = ImportBatch.objects.create(
                 kind=self.batch_kind,
