@@ -258,3 +258,15 @@ def test_the_captcha_is_a_cyrillic_word_spelled_aloud_by_name(client, db):
         response = client.get(f"/captcha/audio/{key}.wav")
         assert response["Content-Type"] == "audio/wav"
         assert b"".join(response.streaming_content).startswith(b"RIFF")
+
+
+def test_the_confirmation_mail_waits_in_the_outbox_and_a_task_sends_it(
+    client, kemerovo, gamma_contract, django_capture_on_commit_callbacks
+):
+    from core.models import OutboxMail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_registration(client, kemerovo).status_code == 302
+    row = OutboxMail.objects.get()
+    assert row.name == "accounts/confirm-registration" and row.sent_at is not None
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == row.to
