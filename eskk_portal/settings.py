@@ -5,6 +5,7 @@ SQLite file under var/. With DEBUG off the portal refuses to start without a
 real SECRET_KEY and an explicit ALLOWED_HOSTS.
 """
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -205,6 +206,13 @@ CAPTCHA_FONT_SIZE = 32
 CAPTCHA_IMAGE_SIZE = (140, 50)
 CAPTCHA_LETTER_ROTATION = (-25, 25)
 CAPTCHA_TIMEOUT = 10
+# A Cyrillic word as in the seed, drawn with a font that has Cyrillic letters; spelled aloud
+# by flite (`apt-get install flite`) when it is installed.
+CAPTCHA_CHALLENGE_FUNCT = "accounts.captcha.cyrillic_word"
+CAPTCHA_FONT_PATH = str(
+    BASE_DIR / "documents" / "static" / "documents" / "fonts" / "DejaVuSans-Bold.ttf"
+)
+CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default=shutil.which("flite") or "") or None
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
