@@ -185,4 +185,9 @@ def issue_document(
         **change_sums(kind, lines),
     )
     DocumentLine.objects.bulk_create([DocumentLine(document=document, **line) for line in lines])
+    if settings.DOCUMENTS_PDF_AT_ISSUE:
+        from documents import tasks
+
+        # Rendered by a worker (queue `documents`) once the document is committed.
+        transaction.on_commit(lambda: tasks.render_issued_pdf.delay(document.pk))
     return document
