@@ -40,10 +40,9 @@ from billing.validators import customer_ids_errors
 from billing.vat import vat_error, vat_rate_for
 from core.formatting import group_digits
 from core.importing import ImportCommand, Row, RowError
+from core.numbers import cyrillic_lookalikes
 
 MAX_AMOUNT = Decimal("999999999999.99")
-# Excel users type ВН/СН with Latin letters that look the same.
-LATIN_LOOKALIKES = str.maketrans("BHCK", "ВНСК")
 
 
 def money_text(value: Decimal) -> str:
@@ -129,7 +128,7 @@ class BillingImport(ImportCommand):
 
     def contract_id(self, row: Row) -> int:
         branch_id = self.branch_id(row)
-        number = row.text("contract_number", max_length=32)
+        number = cyrillic_lookalikes(row.text("contract_number", max_length=32))
         try:
             return self.contracts[(branch_id, number)]
         except KeyError:
@@ -224,7 +223,7 @@ class ContractsImport(BillingImport):
         power = row.decimal("max_power_kw", places=3, minimum=Decimal(0))
         if category not in allowed_price_categories(power):
             raise RowError("price_category", PRICE_CATEGORY_FOR_POWER_MESSAGE)
-        voltage = row.text("voltage_level", max_length=8).upper().translate(LATIN_LOOKALIKES)
+        voltage = cyrillic_lookalikes(row.text("voltage_level", max_length=8).upper())
         if voltage not in VoltageLevel.values:
             raise RowError(
                 "voltage_level",
@@ -232,7 +231,7 @@ class ContractsImport(BillingImport):
             )
         return ContractRecord(
             branch_id=branch_id,
-            number=row.text("contract_number", max_length=32),
+            number=cyrillic_lookalikes(row.text("contract_number", max_length=32)),
             date=self.past_date(row, "contract_date"),
             customer_name=row.text("customer_name", max_length=255),
             inn=inn,
