@@ -195,8 +195,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Brute force: five failures lock the pair contract + IP for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Brute force (accounts/throttle.py): ten failures lock the pair contract + IP for
+# 15 minutes; never the contract itself, whatever the number of addresses.
+AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -276,8 +277,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # lockout does not push that time further.
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# The login form asks for the CAPTCHA after this many failures of contract + IP.
+# The login form asks for the CAPTCHA after this many failures of contract + IP (or of
+# the contract from all addresses); on every attempt from an address that failed
+# LOGIN_SPRAY_FAILURES_PER_HOUR logins within the hour; the owner is mailed at the
+# contract's LOGIN_OWNER_ALERT_AFTER_FAILURES-th failure. Admin-login failures are
+# counted apart (issue 23).
 LOGIN_CAPTCHA_AFTER_FAILURES = 3
+LOGIN_SPRAY_FAILURES_PER_HOUR = 20
+LOGIN_OWNER_ALERT_AFTER_FAILURES = 10
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
 
 # --- Card payments: the acquiring gateway and the mock bank -----------------
 # The mock acquiring bank (gateway/) exists only with MOCK_GATEWAY: its app and
