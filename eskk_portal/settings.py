@@ -429,3 +429,40 @@ DOCUMENTS_PDF_AT_ISSUE = env.bool("DOCUMENTS_PDF_AT_ISSUE", default=bool(REDIS_U
 # (core.clientip), for the audit log and for django-axes' lockouts.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+
+# With Redis: one cache for every node, and sessions read from it before the
+# database (cached_db: a lost Redis loses no session). django-axes keeps its
+# database handler: its counts are shared by all nodes already, and the login
+# form's CAPTCHA rule (accounts.throttle) reads them there.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "eskk",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Shared files: S3-compatible storage (django-storages) when a bucket is named,
+# so that every node sees every upload and rendered PDF; else MEDIA_ROOT.
+S3_BUCKET = env.str("S3_BUCKET", default=env.str("AWS_STORAGE_BUCKET_NAME", default=""))
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="media"),
+            # Private objects; nobody reaches them but through the portal's views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Behind nginx with the media volume mounted: the internal location that serves
+# a file after the portal's ownership check (core.files, deploy/nginx.conf).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")
