@@ -19,6 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts import mail, tokens
 from accounts.models import User, login_name
+from accounts.organisations import open_organisation
 from billing.models import Branch, Contract
 from core.audit import record
 
@@ -129,6 +130,7 @@ def register(
     user.confirmation_sent_to = send_to
     user.set_password(password)
     user.save()
+    open_organisation(user)
     if send_to:
         send_confirmation(user, absolute_url)
     record("registration.started", request=request, user=user, route=outcome.name)

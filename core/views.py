@@ -4,14 +4,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
-from core.access import contract_required
+from core.access import contract_required, landing, membership_of
 from core.database_errors import is_database_unavailable
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public page with the two ways in: registration and login."""
-    if request.user.is_authenticated and getattr(request.user, "contract", None):
-        return redirect("billing:account")
+    if request.user.is_authenticated and membership_of(request.user):
+        return redirect(landing(request.user))
     return render(request, "core/home.html")
 
 
