@@ -47,14 +47,22 @@ class UserAdmin(BaseUserAdmin):
     )
     list_select_related = ("contract", "contract__branch")
     raw_id_fields = ("contract",)
-    readonly_fields = ("email_confirmed_at", "last_login", "date_joined")
+    readonly_fields = ("email_confirmed_at", "confirmation_sent_to", "last_login", "date_joined")
     fieldsets = BaseUserAdmin.fieldsets + (
         (
             "Личный кабинет",
-            {"fields": ("contract", "organisation_name", "email_confirmed_at", "pending_email")},
+            {
+                "fields": (
+                    "contract",
+                    "organisation_name",
+                    "email_confirmed_at",
+                    "confirmation_sent_to",
+                    "pending_email",
+                )
+            },
         ),
     )
-    actions = ("unlock_login", "resend_confirmation", "deactivate")
+    actions = ("unlock_login", "approve_registration", "resend_confirmation", "deactivate")
 
     def get_queryset(self, request):
         # Lockout state in the same query as the list: one subquery, no query per row.
@@ -77,6 +85,10 @@ class UserAdmin(BaseUserAdmin):
     def confirmation(self, user: User) -> str:
         if user.email_confirmed_at:
             return f"подтвержден {timezone.localtime(user.email_confirmed_at):%d.%m.%Y}"
+        if user.registration_expired(timezone.now()):
+            return "заявка просрочена"
+        if user.awaits_confirmation and not user.confirmation_sent_to:
+            return "ждет одобрения сотрудником"
         if user.awaits_confirmation:
             return "ждет подтверждения"
         return "—"
@@ -96,11 +108,32 @@ class UserAdmin(BaseUserAdmin):
         removed = sum(axes_reset(username=user.username) for user in queryset)
         self.message_user(request, f"Блокировка снята, удалено записей о попытках: {removed}.")
 
+    @admin.action(description="Одобрить регистрацию (заявитель проверен сотрудником)")
+    def approve_registration(self, request, queryset):
+        """Registrations without billing's e-mail or the code wait for this (issue 23)."""
+        approved = expired = 0
+        for user in queryset.select_related("contract__branch"):
+            if not user.awaits_confirmation or not user.email:
+                continue
+            try:
+                services.approve_registration(
+                    user, request.build_absolute_uri, staff=request.user, request=request
+                )
+                approved += 1
+            except services.RegistrationExpired:
+                expired += 1
+        self.message_user(
+            request,
+            f"Одобрено регистраций: {approved}; ссылка отправлена на e-mail заявителя. "
+            f"Просрочено (старше 72 часов, нужна новая заявка): {expired}.",
+            messages.SUCCESS if approved else messages.WARNING,
+        )
+
     @admin.action(description="Отправить письмо подтверждения повторно")
     def resend_confirmation(self, request, queryset):
         sent = 0
         for user in queryset.select_related("contract__branch"):
-            if user.awaits_confirmation and user.email:
+            if user.awaits_confirmation and user.confirmation_sent_to:
                 services.send_confirmation(user, request.build_absolute_uri)
                 sent += 1
         level = messages.SUCCESS if sent else messages.WARNING

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 
 from accounts import throttle
 from accounts.models import User, login_name
-from billing.models import Branch, Contract
+from billing.models import Branch
 from billing.validators import validate_inn
 
 # Messages shown to a person, not secrets.
@@ -194,6 +194,14 @@ class RegistrationForm(forms.Form):
         },
     )
     branch = branch_field(long_labels=False)
+    registration_code = forms.CharField(
+        label="Код регистрации",
+        required=False,
+        max_length=16,
+        help_text="Напечатан на «Счете на оплату» по договору. Нужен, если в договоре с ЭССК "
+        "нет e-mail; без кода регистрацию подтвердит сотрудник ЭССК.",
+        error_messages={"max_length": "Код регистрации — 10 знаков со «Счета на оплату»."},
+    )
     captcha = captcha_field()
     agreement = forms.BooleanField(
         label="Я принимаю правила Пользовательского соглашения",
@@ -203,55 +211,17 @@ class RegistrationForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.contract: Contract | None = None
-
     def clean_inn(self) -> str:
         inn = "".join(self.cleaned_data["inn"].split())
         validate_inn(inn)
         return inn
 
     def clean(self):
+        # Nothing here looks the contract up: whether it exists, is registered
+        # or is pending is never said on the page (issue 23); services.register decides.
         data = super().clean()
-        # Without the CAPTCHA solved, say nothing about contracts: no free enumeration.
-        if "captcha" not in self.errors:
-            self._check_contract(data)
         self._check_passwords(data)
         return data
-
-    def _check_contract(self, data: dict) -> None:
-        branch, number = data.get("branch"), (data.get("contract_number") or "").strip()
-        if not branch or not number:
-            return
-        contract = (
-            Contract.objects.select_related("customer", "branch")
-            .filter(branch=branch, number=number)
-            .first()
-        )
-        if contract is None:
-            self.add_error(
-                "contract_number",
-                forms.ValidationError(
-                    f"Договор № {number} в г. {branch.name} не найден. Проверьте номер "
-                    "договора и выбранный город.",
-                    code="unknown_contract",
-                ),
-            )
-            return
-        existing = User.objects.filter(contract=contract).first()
-        if existing is not None:
-            self.add_error("contract_number", already_registered_error(existing))
-            return
-        if "inn" in data and data["inn"] != contract.customer.inn:
-            self.add_error(
-                "inn",
-                forms.ValidationError(
-                    "ИНН не совпадает с ИНН потребителя по этому договору.", code="inn_mismatch"
-                ),
-            )
-            return
-        self.contract = contract
 
     def _check_passwords(self, data: dict) -> None:
         password1, password2 = data.get("password1"), data.get("password2")
@@ -269,28 +239,6 @@ class RegistrationForm(forms.Form):
             password_validation.validate_password(password1, probe)
         except forms.ValidationError as error:
             self.add_error("password1", error)
-
-
-def already_registered_error(user: User | None) -> forms.ValidationError:
-    """The contract has a portal user: where to go instead of registering again."""
-    if user is not None and user.awaits_confirmation:
-        return forms.ValidationError(
-            format_html(
-                "По этому договору регистрация уже выполнена и ждет подтверждения по e-mail. "
-                'Перейдите по ссылке из письма или <a href="{}">отправьте письмо повторно</a>.',
-                reverse("accounts:resend"),
-            ),
-            code="already_registered",
-        )
-    return forms.ValidationError(
-        format_html(
-            'По этому договору личный кабинет уже зарегистрирован. Воспользуйтесь «<a href="{}">'
-            'Вход</a>»; если пароль утерян — <a href="{}">восстановите пароль</a>.',
-            reverse("accounts:login"),
-            reverse("accounts:password_reset"),
-        ),
-        code="already_registered",
-    )
 
 
 class ContractLookupForm(forms.Form):

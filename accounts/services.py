@@ -4,26 +4,35 @@ Views call these with an `absolute_url` callable (request.build_absolute_uri)
 so that the links in the e-mails point at the host the person used.
 """
 
+import enum
 from collections.abc import Callable
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import mail, tokens
 from accounts.models import User, login_name
 from billing.models import Branch, Contract
+from core.audit import record
 
 AbsoluteUrl = Callable[[str], str]
 
 
-class AlreadyRegistered(Exception):
-    """The contract already has a portal user."""
+class Registration(enum.Enum):
+    """What a registration did; the visitor is told the same neutral words for each (issue 23)."""
+
+    LINK_TO_BILLING_EMAIL = "link to the contract's e-mail in billing"
+    LINK_TO_REGISTRANT = "link to the registrant (right registration code)"
+    AWAITS_STAFF = "waits for staff approval"
+    ALREADY_REGISTERED = "already registered: the owner was told"
+    NO_MATCH = "no such contract and ИНН"
 
 
 def find_user(branch: Branch, contract_number: str) -> User | None:
@@ -35,63 +44,138 @@ def find_user(branch: Branch, contract_number: str) -> User | None:
 
 
 def send_confirmation(user: User, absolute_url: AbsoluteUrl) -> None:
+    """The confirmation link, to where the registration's proof says (`confirmation_sent_to`)."""
     token = tokens.make_token(user, tokens.REGISTRATION)
     link = absolute_url(reverse("accounts:confirm", args=[token]))
     mail.send_after_commit(
         "confirm-registration",
-        user.email,
-        {"user": user, "link": link, "days": tokens.MAX_AGE.days},
+        user.confirmation_sent_to,
+        {
+            "user": user,
+            "link": link,
+            "expires_at": timezone.localtime(user.registration_expires_at),
+        },
     )
+
+
+def _code_matches(contract: Contract, code: str) -> bool:
+    typed = "".join(code.split()).upper()
+    return bool(typed) and constant_time_compare(typed, contract.registration_code)
 
 
 @transaction.atomic
 def register(
     *,
-    contract: Contract,
+    branch: Branch,
+    contract_number: str,
+    inn: str,
     email: str,
     organisation_name: str,
     password: str,
+    registration_code: str = "",
     absolute_url: AbsoluteUrl,
-) -> User:
-    """An inactive portal user for the contract, and the confirmation e-mail to its address."""
-    # The row lock makes two simultaneous registrations of one contract wait
-    # for each other; the unique contract column is the guarantee behind it.
-    contract = Contract.objects.select_for_update().select_related("branch").get(pk=contract.pk)
-    if User.objects.filter(contract=contract).exists():
-        raise AlreadyRegistered
-    user = User(
-        username=login_name(contract.branch, contract.number),
-        contract=contract,
-        email=email,
-        organisation_name=organisation_name,
-        is_active=False,
+    request=None,
+) -> Registration:
+    """Register the contract's portal user, opened only with proof (issue 23, pen-test High 1).
+
+    The ИНН and contract number are public, so they prove nothing. The link
+    goes to the e-mail billing holds for the contract; without one, to the
+    registrant's address when they typed the «Код регистрации» of the
+    contract's «Счет на оплату»; otherwise the registration waits for staff
+    approval in the admin. A new registration replaces an unconfirmed one
+    (its `date_joined` moves, so the earlier link stops working): a stranger's
+    registration never blocks the owner. A registered contract changes
+    nothing; its owner is told by mail.
+    """
+    # The row lock makes simultaneous registrations of one contract take turns
+    # (on SQLite the IMMEDIATE transaction does); the unique contract column is
+    # the guarantee behind it.
+    contract = (
+        Contract.objects.select_for_update()
+        .select_related("branch", "customer")
+        .filter(branch=branch, number=contract_number.strip())
+        .first()
     )
+    if contract is None or contract.customer.inn != inn:
+        record(
+            "registration.refused", request=request, username=login_name(branch, contract_number)
+        )
+        return Registration.NO_MATCH
+    user = User.objects.filter(contract=contract).first()
+    if user is not None and not user.awaits_confirmation:
+        owner_address = contract.email or user.email
+        if owner_address:
+            mail.send_after_commit(
+                "registration-attempt",
+                owner_address,
+                {"contract": contract, "login_url": absolute_url(reverse("accounts:login")),
+                 "reset_url": absolute_url(reverse("accounts:password_reset"))},
+            )  # fmt: skip
+        record("registration.refused_registered", request=request, username=user.username)
+        return Registration.ALREADY_REGISTERED
+    if contract.email:
+        outcome, send_to = Registration.LINK_TO_BILLING_EMAIL, contract.email
+    elif _code_matches(contract, registration_code):
+        outcome, send_to = Registration.LINK_TO_REGISTRANT, email
+    else:
+        outcome, send_to = Registration.AWAITS_STAFF, ""
+    if user is None:
+        user = User(username=login_name(contract.branch, contract.number), contract=contract)
+    user.email = email
+    user.organisation_name = organisation_name
+    user.is_active = False
+    user.email_confirmed_at = None
+    user.date_joined = timezone.now()
+    user.confirmation_sent_to = send_to
     user.set_password(password)
-    try:
-        with transaction.atomic():
-            user.save()
-    except IntegrityError:
-        raise AlreadyRegistered from None
-    send_confirmation(user, absolute_url)
-    return user
+    user.save()
+    if send_to:
+        send_confirmation(user, absolute_url)
+    record("registration.started", request=request, user=user, route=outcome.name)
+    return outcome
 
 
 def resend_confirmation(branch: Branch, contract_number: str, absolute_url: AbsoluteUrl) -> None:
-    """A new confirmation e-mail, only for a registration still waiting for one; silent otherwise."""
+    """The link again, to where it went, for a registration still waiting for it; silent otherwise."""
     user = find_user(branch, contract_number)
-    if user is not None and user.awaits_confirmation and user.email:
+    if (
+        user is not None
+        and user.awaits_confirmation
+        and user.confirmation_sent_to
+        and not user.registration_expired(timezone.now())
+    ):
         with transaction.atomic():
             send_confirmation(user, absolute_url)
+
+
+class RegistrationExpired(Exception):
+    """The registration is older than 72 hours: it must be made again."""
+
+
+@transaction.atomic
+def approve_registration(
+    user: User, absolute_url: AbsoluteUrl, *, staff: User, request=None
+) -> None:
+    """Staff checked the registrant (by phone, by papers): the link goes to the registrant's e-mail."""
+    if user.registration_expired(timezone.now()):
+        raise RegistrationExpired
+    user.confirmation_sent_to = user.email
+    user.save(update_fields=["confirmation_sent_to"])
+    send_confirmation(user, absolute_url)
+    record("registration.approved", request=request, user=staff, target=user.username)
 
 
 def confirm_registration(token: str) -> User:
     """Activate the account the link was made for; raises tokens.Link* when it cannot."""
     user = tokens.read_token(token, tokens.REGISTRATION)
     now = timezone.now()
-    # Claimed with one conditional UPDATE: of two clicks at once, one wins.
-    claimed = User.objects.filter(pk=user.pk, is_active=False, email_confirmed_at=None).update(
-        is_active=True, email_confirmed_at=now
-    )
+    if user.registration_expired(now):
+        raise tokens.LinkExpired
+    # Claimed with one conditional UPDATE: of two clicks at once, one wins; the
+    # date_joined condition refuses the link of a replaced registration.
+    claimed = User.objects.filter(
+        pk=user.pk, is_active=False, email_confirmed_at=None, date_joined=user.date_joined
+    ).update(is_active=True, email_confirmed_at=now)
     if not claimed:
         raise tokens.LinkUsed
     user.is_active, user.email_confirmed_at = True, now

@@ -40,6 +40,8 @@ def _fingerprint(user: User, purpose: str) -> str:
             user.email_confirmed_at,
             user.email,
             user.pending_email,
+            # A registration replaced by a newer one starts again: the old link dies.
+            user.date_joined.isoformat(),
         )
     )
     return salted_hmac(f"accounts.tokens.{purpose}", state).hexdigest()[:20]

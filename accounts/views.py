@@ -18,7 +18,6 @@ from accounts.forms import (
     PortalPasswordChangeForm,
     PortalSetPasswordForm,
     RegistrationForm,
-    already_registered_error,
 )
 from core.access import contract_required
 from core.audit import record
@@ -74,20 +73,19 @@ def register_legal(request: HttpRequest) -> HttpResponse:
     form = RegistrationForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.register(
-                contract=form.contract,
-                email=data["email"],
-                organisation_name=data["organisation_name"],
-                password=data["password1"],
-                absolute_url=request.build_absolute_uri,
-            )
-        except services.AlreadyRegistered:
-            # Another registration of the same contract won the race.
-            user = services.find_user(data["branch"], data["contract_number"])
-            form.add_error("contract_number", already_registered_error(user))
-        else:
-            return redirect("accounts:register_done")
+        # The same answer whatever happened: the details go by mail (issue 23).
+        services.register(
+            branch=data["branch"],
+            contract_number=data["contract_number"],
+            inn=data["inn"],
+            email=data["email"],
+            organisation_name=data["organisation_name"],
+            password=data["password1"],
+            registration_code=data["registration_code"],
+            absolute_url=request.build_absolute_uri,
+            request=request,
+        )
+        return redirect("accounts:register_done")
     return render(request, "accounts/register_form.html", {"form": form})
 
 

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from billing import services
 from billing.importers import IMPORTS
 from billing.models import (
     Branch,
@@ -120,6 +121,15 @@ class ContractAdmin(admin.ModelAdmin):
     search_fields = ("number", "customer__name", "customer__inn")
     list_select_related = ("branch", "customer")
     autocomplete_fields = ("customer",)
+    # The code is a secret printed on «Счет на оплату»: staff read it and issue a new one.
+    readonly_fields = ("registration_code",)
+    actions = ("renew_registration_code",)
+
+    @admin.action(description="Выдать новый код регистрации", permissions=["change"])
+    def renew_registration_code(self, request, queryset):
+        for contract in queryset:
+            services.renew_registration_code(contract, staff=request.user, request=request)
+        self.message_user(request, f"Выдано новых кодов регистрации: {queryset.count()}.")
 
     def get_urls(self):
         upload = path(

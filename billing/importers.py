@@ -19,12 +19,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import connection
 from django.utils import timezone
 
 from billing.branches import Branches
 from billing.models import (
     PRICE_CATEGORY_FOR_POWER_MESSAGE,
+    ConsumerKind,
     Contract,
     Customer,
     ImportBatch,
@@ -166,13 +169,34 @@ class ContractRecord:
     price_category: int
     voltage_level: str
     max_power_kw: Decimal
+    email: str | None  # None: the file has no email column, the contract's stays
+    consumer_kind: str = ConsumerKind.OTHER
+
+
+# The optional `consumer_kind` column (35-ФЗ ст. 37 п. 2): empty is «прочие потребители».
+CONSUMER_KINDS = {
+    "": ConsumerKind.OTHER,
+    "прочие": ConsumerKind.OTHER,
+    "прочие потребители": ConsumerKind.OTHER,
+    "управляющая организация": ConsumerKind.HOUSING,
+    "управляющие организации, тсж, жск": ConsumerKind.HOUSING,
+    "тсж": ConsumerKind.HOUSING,
+    "жск": ConsumerKind.HOUSING,
+    "население": ConsumerKind.POPULATION,
+    "население и приравненные": ConsumerKind.POPULATION,
+    "население и приравненные к нему категории": ConsumerKind.POPULATION,
+}
+CONSUMER_KINDS.update({kind.value: kind for kind in ConsumerKind})
 
 
 class ContractsImport(BillingImport):
     help = (
         "Загружает договоры и потребителей из выгрузки биллинга (CSV или XLSX). Столбцы: city, "
         "contract_number, contract_date, customer_name, inn, kpp, address, price_category, "
-        "voltage_level, max_power_kw. Ключ: город + номер договора; потребитель — по ИНН и КПП."
+        "voltage_level, max_power_kw; необязательные: email (на него уходит ссылка подтверждения "
+        "регистрации в личном кабинете) и consumer_kind для пени (35-ФЗ, ст. 37): «прочие» (по "
+        "умолчанию), «управляющая организация» / «ТСЖ» / «ЖСК», «население». "
+        "Ключ: город + номер договора; потребитель — по ИНН и КПП."
     )
     required_columns = (
         "city", "contract_number", "contract_date", "customer_name", "inn", "kpp", "address",
@@ -208,7 +232,32 @@ class ContractsImport(BillingImport):
             price_category=category,
             voltage_level=voltage,
             max_power_kw=power,
+            email=self.email(row),
+            consumer_kind=self._consumer_kind(row),
         )
+
+    def _consumer_kind(self, row: Row) -> str:
+        text = row.text("consumer_kind", required=False, max_length=64)
+        try:
+            return CONSUMER_KINDS[" ".join(text.lower().split())]
+        except KeyError:
+            raise RowError(
+                "consumer_kind",
+                f"«{text}» — допустимо: «прочие», «управляющая организация», «ТСЖ», «ЖСК», "
+                "«население» или пусто",
+            ) from None
+
+    @staticmethod
+    def email(row: Row) -> str | None:
+        """The optional `email` column: where a registration's confirmation link goes (issue 23)."""
+        if "email" not in row.values:
+            return None
+        email = row.text("email", required=False, max_length=254)
+        try:
+            validate_email(email) if email else None
+        except ValidationError:
+            raise RowError("email", f"«{email}» не адрес электронной почты") from None
+        return email
 
     def key(self, record: ContractRecord):
         return (record.branch_id, record.number)
@@ -224,7 +273,7 @@ class ContractsImport(BillingImport):
             )
         }
         fields = ("date", "customer_id", "address", "price_category", "voltage_level",
-                  "max_power_kw")  # fmt: skip
+                  "max_power_kw", "consumer_kind", "email")  # fmt: skip
         to_create, to_update = [], []
         for record in records:
             values = {
@@ -234,6 +283,8 @@ class ContractsImport(BillingImport):
                 "price_category": record.price_category,
                 "voltage_level": record.voltage_level,
                 "max_power_kw": record.max_power_kw,
+                "consumer_kind": record.consumer_kind,
+                **({} if record.email is None else {"email": record.email}),
             }
             contract = existing.get((record.branch_id, record.number))
             if contract is None:

@@ -1,3 +1,4 @@
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -65,6 +66,15 @@ class VoltageLevel(models.TextChoices):
     LOW = "НН", "НН"
 
 
+# Letters and digits that cannot be mistaken for one another on paper (no 0/O, 1/I/L).
+REGISTRATION_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_registration_code() -> str:
+    """A fresh «Код регистрации»: 10 characters of 31, about 50 bits, typed from paper."""
+    return "".join(secrets.choice(REGISTRATION_CODE_ALPHABET) for _ in range(10))
+
+
 class ConsumerKind(models.TextChoices):
     """Who the customer is to the penalty rule of 35-ФЗ ст. 37 п. 2 (and ЖК РФ ст. 155 п. 14)."""
 
@@ -89,7 +99,13 @@ def allowed_price_categories(max_power_kw: Decimal) -> tuple[int, ...]:
 
 
 class Contract(models.Model):
-    """A supply contract; its number within the branch is the portal login."""
+    """A supply contract; its number within the branch is the portal login.
+
+    `email` is the customer's address as billing holds it: a registration's
+    confirmation link goes there. `registration_code` is printed on the
+    contract's «Счет на оплату» and proves a registrant holds the customer's
+    papers when billing has no address (issue 23).
+    """
 
     branch = models.ForeignKey(Branch, models.PROTECT, verbose_name="город")
     number = models.CharField("номер договора", max_length=32)
@@ -113,6 +129,17 @@ class Contract(models.Model):
         decimal_places=3,
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
+    )
+    email = models.EmailField(
+        "e-mail по данным биллинга",
+        blank=True,
+        help_text="сюда уходит ссылка подтверждения регистрации в личном кабинете",
+    )
+    registration_code = models.CharField(
+        "код регистрации",
+        max_length=16,
+        default=new_registration_code,
+        help_text="печатается на «Счете на оплату»; подтверждает регистрацию без e-mail биллинга",
     )
     consumer_kind = models.CharField(
         "категория потребителя для пени",

@@ -19,6 +19,7 @@ from billing.models import (
     KeyRate,
     KeyRateConfirmation,
     LedgerEntry,
+    new_registration_code,
 )
 from core import audit
 from core.formatting import round_money
@@ -329,3 +330,12 @@ def credit_payments(
 def _payment_description(credit: Credit) -> str:
     what = "Оплата пени" if credit.purpose == LedgerEntry.Purpose.PENALTY else "Оплата"
     return f"{what} по платежному поручению № {credit.reference}"
+
+
+@transaction.atomic
+def renew_registration_code(contract: Contract, *, staff=None, request=None) -> str:
+    """A new «Код регистрации» on the customer's request: the printed old one stops working."""
+    contract.registration_code = new_registration_code()
+    contract.save(update_fields=["registration_code"])
+    audit.record("contract.registration_code_renewed", request=request, user=staff, target=contract)
+    return contract.registration_code

@@ -50,7 +50,8 @@ def render_pdf(body_template: str, context: dict) -> bytes:
     fetcher = _local_fetcher()
     css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
     document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[css], font_config=fonts)
+    # PDF/UA-1: tagged, so a screen reader reads the document in order (ГОСТ Р 52872-2019).
+    return document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
 
 
 def stored_name(document: Document, filename: str) -> str:

@@ -106,8 +106,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = 5
 else:
-    # SQLite waits for a writer instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite waits for a writer instead of failing at once with "database is locked":
+    # a transaction takes the write lock when it begins (IMMEDIATE), so two writers
+    # queue behind the busy timeout instead of deadlocking on a read lock (issue 23).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+    )
+    # Tests use a file as `make run` does: an in-memory database shares one cache
+    # between threads, whose table locks ignore the busy timeout.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

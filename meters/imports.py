@@ -12,7 +12,7 @@ from billing.branches import Branches
 from billing.models import Contract
 from core.importing import Row, RowError
 from meters.models import ZONES_BY_COUNT, Meter, ReadingZone
-from meters.readings import parse_value, value_error
+from meters.readings import date_error, parse_value, value_error, zone_error
 
 ZONE_NAMES = {
     **{zone.value.lower(): zone.value for zone in ReadingZone},
@@ -77,24 +77,31 @@ def meters() -> dict[tuple[int, str, str], MeterSpec | int]:
     return found
 
 
-def zone_of(row: Row, zone_codes: tuple[str, ...], meter_number: str) -> str:
-    """The tariff zone of a row: by code (D, N…) or name (день, ночь…); none for a single-rate meter."""
+def zone_of(row: Row, meter, meter_number: str) -> str:
+    """The tariff zone of a row: by code (D, N…) or name (день, ночь…); none for a single-rate meter.
+
+    Whether the meter has that zone is the reading form's rule (`zone_error`).
+    """
     text = row.text("zone", required=False, max_length=16).lower()
     if not text:
-        if len(zone_codes) == 1:
-            return zone_codes[0]
-        names = ", ".join(ReadingZone(z).label for z in zone_codes)
+        if len(meter.zone_codes) == 1:
+            return meter.zone_codes[0]
+        # The names only for a message: a million good rows should not build them.
+        names = ", ".join(ReadingZone(z).label for z in meter.zone_codes)
         raise RowError("zone", f"у прибора учета {meter_number} несколько зон: укажите {names}")
     zone = ZONE_NAMES.get(text)
-    if zone not in zone_codes:
-        # The names only for a message: a million good rows should not build them.
-        names = ", ".join(ReadingZone(z).label for z in zone_codes)
-        raise RowError("zone", f"«{text}» — у прибора учета {meter_number} зоны: {names}")
+    if zone is None:
+        names = ", ".join(ReadingZone(z).label for z in meter.zone_codes)
+        raise RowError(
+            "zone", f"«{text}» — не тарифная зона; у прибора учета {meter_number}: {names}"
+        )
+    if (message := zone_error(meter, zone)) is not None:
+        raise RowError("zone", message)
     return zone
 
 
 def reading_value(row: Row, column: str, meter) -> Decimal:
-    """A register value, by the same rule as a customer's (digits, decimals, not negative)."""
+    """A register value, by the reading form's rules (`parse_value`, `value_error`)."""
     raw = row.raw(column)
     try:
         value = parse_value(repr(raw) if isinstance(raw, float) else ("" if raw is None else raw))
@@ -106,7 +113,8 @@ def reading_value(row: Row, column: str, meter) -> Decimal:
 
 
 def reading_date(row: Row, column: str, today: dt.date | None = None) -> dt.date:
+    """A reading's date, by the reading form's rule (`date_error`)."""
     day = row.date(column)
-    if day > (today or timezone.localdate()):
-        raise RowError(column, "дата показания в будущем")
+    if (message := date_error(day, today or timezone.localdate())) is not None:
+        raise RowError(column, message)
     return day

@@ -63,6 +63,21 @@ def value_error(meter: Meter, value: Decimal) -> str | None:
     return None
 
 
+def zone_error(meter: Meter, zone: str) -> str | None:
+    """Why `zone` is not one of this meter's tariff zones (a value per zone of the meter), or None."""
+    if zone in meter.zone_codes:
+        return None
+    names = ", ".join(zone_label(code) for code in meter.zone_codes)
+    return f"У этого прибора учета нет зоны «{zone_label(zone)}» (его зоны: {names})."
+
+
+def date_error(day: dt.date, today: dt.date) -> str | None:
+    """Why `day` cannot be a reading's date (DESIGN.md: never in the future), or None."""
+    if day > today:
+        return "Дата показания не может быть в будущем."
+    return None
+
+
 def zone_label(zone: str) -> str:
     return ReadingZone(zone).label
 
@@ -243,14 +258,12 @@ def validate_reading(
         if zone not in values:
             check.add(zone, f"Введите показание ({zone_label(zone)}).")
     for zone, value in values.items():
-        if zone not in meter.zone_codes:
-            check.add(zone, f"У этого прибора учета нет зоны «{zone_label(zone)}».")
-        elif (message := value_error(meter, value)) is not None:
+        if (message := zone_error(meter, zone) or value_error(meter, value)) is not None:
             check.add(zone, message)
 
     last_date = state.last_date
-    if date > today:
-        check.add("date", "Дата показания не может быть в будущем.")
+    if (message := date_error(date, today)) is not None:
+        check.add("date", message)
     elif last_date and date < last_date:
         check.add(
             "date",

@@ -55,7 +55,7 @@ def _parse(path: Path, meters: dict[str, list[Meter]], result: UploadResult) -> 
                     f"прибор учета {number} опрашивается автоматически (АИИСКУЭ)",
                 )
             day = row.date("date")
-            zone = zone_of(row, meter.zone_codes, meter.number)
+            zone = zone_of(row, meter, meter.number)
             value = _value(row)
         except RowError as error:
             result.problems.append((row.line, f"строка {row.line}: {error.column}: {error.reason}"))

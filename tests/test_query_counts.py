@@ -50,12 +50,13 @@ def add_ledger(contract, count: int, kind: str = "mixed") -> None:
     LedgerEntry.objects.bulk_create(entries)
 
 
-def test_the_account_page_makes_5_queries_for_one_entry_or_500(
+def test_the_account_page_makes_8_queries_for_one_entry_or_500(
     alice_client, alice_contract, django_assert_num_queries
 ):
     # session, user with its contract; the balances, the contract with its customer
-    # and branch, the recent entries
-    QUERIES = 5
+    # and branch; the penalty report: the ledger, penalties booked, key rates; the
+    # recent entries
+    QUERIES = 8
     url = reverse("billing:account")
     add_ledger(alice_contract, 1)
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)

@@ -24,7 +24,9 @@ def staff_client(client, stella):
 @pytest.fixture
 def waiting(client, kemerovo):
     """ООО «Гамма» registered contract 3003 and has not opened the link yet."""
-    contract = make_contract(kemerovo, "3003", inn="4205000016", name="ООО «Гамма»")
+    contract = make_contract(
+        kemerovo, "3003", inn="4205000016", name="ООО «Гамма»", email="gamma@example.ru"
+    )
     post_registration(client, kemerovo)
     mail.outbox.clear()
     return User.objects.get(contract=contract)

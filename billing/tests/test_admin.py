@@ -139,7 +139,8 @@ def test_staff_may_save_category_3_at_1000_kw(staff_client, alice_contract):
         url,
         {"branch": alice_contract.branch_id, "number": alice_contract.number,
          "date": "01.03.2018", "customer": alice_contract.customer_id, "address": "",
-         "price_category": "3", "voltage_level": "НН", "max_power_kw": "1000"},
+         "price_category": "3", "voltage_level": "НН", "max_power_kw": "1000",
+         "consumer_kind": "other"},
     )  # fmt: skip
     assert response.status_code == 302
     alice_contract.refresh_from_db()

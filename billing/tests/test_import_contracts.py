@@ -127,3 +127,24 @@ def test_the_load_is_recorded_with_its_counts(db, tmp_path):
     batch = ImportBatch.objects.get()
     assert (batch.kind, batch.file_name, batch.created) == ("contracts", "contracts.csv", 2)
     assert batch.operator
+
+
+def test_the_optional_email_column_is_where_registration_links_go(db, tmp_path):
+    """Issue 23: billing's address of the contract proves a registrant speaks for the customer."""
+    path = tmp_path / "with-email.csv"
+    header = HEADER.replace(";comment", ";email")
+    path.write_text(header + ALFA.replace(";x\n", ";buh@alfa.example\n"), encoding="utf-8")
+    run(path)
+    assert Contract.objects.get(number="3003").email == "buh@alfa.example"
+    # A file without the column leaves the address as it is.
+    run(write(tmp_path, ALFA))
+    assert Contract.objects.get(number="3003").email == "buh@alfa.example"
+
+
+def test_a_bad_email_is_refused_with_file_line_and_column(db, tmp_path):
+    path = tmp_path / "bad-email.csv"
+    header = HEADER.replace(";comment", ";email")
+    path.write_text(header + ALFA.replace(";x\n", ";not-an-address\n"), encoding="utf-8")
+    with pytest.raises(CommandError):
+        run(path)
+    assert not Contract.objects.exists()

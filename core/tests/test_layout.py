@@ -41,10 +41,25 @@ def test_cabinet_page_has_header_breadcrumb_contact_block_and_menu_in_order(
     assert positions == sorted(positions)
 
 
+def first_menu(text: str) -> str:
+    menu = text[text.index('<nav class="cabinet-menu"') :]
+    return menu[: menu.index("</nav>")]
+
+
 def highlighted(text: str) -> list[tuple[str, str]]:
     return re.findall(
-        r'<li class="active[^"]*">\s*<a href="([^"]+)" aria-current="page">([^<]+)<', text
+        r'<li class="active[^"]*">\s*<a href="([^"]+)" aria-current="page">([^<]+)<',
+        first_menu(text),
     )
+
+
+def test_the_phone_menu_is_the_same_menu_folded_under_one_button(alice_client):
+    text = alice_client.get(reverse("calculator:index")).content.decode()
+    folded = text[text.index('<details class="menu-fold">') :]
+    folded = folded[: folded.index("</details>")]
+    assert "<summary>Меню</summary>" in folded
+    assert first_menu(folded).count("<li") == first_menu(text).count("<li")
+    assert 'aria-current="page">Калькулятор<' in folded
 
 
 def test_current_section_is_highlighted(alice_client):

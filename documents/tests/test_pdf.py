@@ -120,3 +120,19 @@ def test_rendering_never_fetches_from_the_network(monkeypatch):
         "documents/fragment_reconciliation.html", {"statement": None, "seller": {}}
     )
     assert content.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize(
+    ("factory", "url_name"),
+    [(make_vat_invoice, "documents:vat_invoices_pdf"), (make_invoice, "documents:invoices_pdf")],
+)
+def test_the_pdfs_are_tagged_for_screen_readers(alice_client, alice_contract, factory, url_name):
+    """PDF/UA-1 (every PDF goes through pdf.render_pdf): a structure tree, marked content,
+    the document's language and the PDF/UA mark in its metadata."""
+    document = factory(alice_contract)
+    reader, _ = pdf_of(alice_client.get(reverse(url_name, args=[document.pk])))
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/Lang"] == "ru"
+    assert b"pdfuaid:part" in catalog["/Metadata"].get_object().get_data()

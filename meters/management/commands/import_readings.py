@@ -1,3 +1,14 @@
+"""`manage.py import_readings FILE`: the billing system's readings, checked like a customer's.
+
+One path on every database: each row is parsed and checked by the reading form's
+own functions (`parse_value`, `value_error`, `zone_error`, `date_error` of
+meters/readings.py, through meters/imports.py) while the file is streamed, and
+each checked row is handed on at once, inside one transaction: on PostgreSQL to a
+`COPY` into a temporary table that one `INSERT … ON CONFLICT … DO UPDATE` merges
+at the end, elsewhere to `bulk_create(update_conflicts=True)` in batches. Any bad
+row rolls the whole transaction back, so nothing is written.
+"""
+
 from collections import Counter
 
 from django.core.management.base import CommandError
@@ -5,12 +16,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from core.importing import MAX_ERRORS_SHOWN, ImportCommand, Row, RowError
-from meters import copy_import, imports
+from meters import imports
 from meters.models import Reading
 
-# PostgreSQL: the checked rows go by COPY into a temporary table, then one statement
-# merges them. A value equal to the stored one is left alone (unchanged); the billing
-# system's value wins over one typed on the portal for the same date and zone.
+TEMPORARY_TABLE = (
+    "CREATE TEMPORARY TABLE import_readings (meter_id bigint, date date, zone varchar(1), "
+    "value numeric(15, 3)) ON COMMIT DROP"
+)
+COPY_SQL = "COPY import_readings (meter_id, date, zone, value) FROM STDIN"
+# A value equal to the stored one is left alone (unchanged); the billing system's
+# value wins over one typed on the portal for the same date and zone, and is never
+# a rollover: a lower value from billing is a correction.
 MERGE_SQL = """
 WITH written AS (
     INSERT INTO meters_reading
@@ -30,16 +46,15 @@ class Command(ImportCommand):
     help = (
         "Загружает показания из биллинга: CSV или XLSX со столбцами city, contract_number, "
         "meter_number, date, value и, для многотарифных приборов, zone (день, ночь, пик, полупик "
-        "или D, N, P, H). Показание проверяется по правилам прибора учета (не отрицательное, не "
-        "больше его разрядности и знаков после запятой), дата — не в будущем. Показание на ту же "
-        "дату и зону заменяется; повторная загрузка того же файла ничего не меняет. Сначала "
-        "проверяются все строки: при ошибке ничего не записывается, код выхода ненулевой. "
-        "На PostgreSQL файл CSV сначала загружается целиком и проверяется в базе; если что-то "
-        "не так, файл проверяется по строкам, с сообщением о каждой ошибке."
+        "или D, N, P, H). Каждая строка проверяется по тем же правилам, что и показание в "
+        "личном кабинете: не отрицательное, не больше разрядности прибора учета и его знаков "
+        "после запятой, зона есть у прибора, дата не в будущем. Показание ниже предыдущего — "
+        "корректировка биллинга, а не переход через ноль. Показание на ту же дату и зону "
+        "заменяется; повторная загрузка того же файла ничего не меняет. Файл читается потоком, "
+        "проверенные строки записываются в одной транзакции; при любой ошибке ничего не "
+        "записывается, код выхода ненулевой."
     )
     required_columns = ("city", "contract_number", "meter_number", "date", "value")
-    copy = None  # the open COPY of the PostgreSQL path while the file is checked
-    fast_path_taken = False  # the file went by copy_import, checked in SQL
 
     def prepare(self) -> None:
         self.branches = imports.branches()
@@ -47,8 +62,35 @@ class Command(ImportCommand):
         self.today = timezone.localdate()
         # A file repeats few dates: each text is parsed and checked once.
         self.dates: dict[object, object] = {}
+        self.named: dict[tuple, object] = {}
+        # Where a checked row goes at once (None on a dry run: only checked).
+        self.accept = None
 
     def parse_row(self, row: Row) -> tuple[int, object, str, object]:
+        meter, number = self._meter(row)
+        day = self._date(row)
+        zone = imports.zone_of(row, meter, number)
+        record = meter.id, day, zone, imports.reading_value(row, "value", meter)
+        if self.accept is not None:
+            self.accept(record)
+        return record
+
+    def _meter(self, row: Row) -> tuple[imports.MeterSpec, str]:
+        # A file names each meter on many rows: its city, contract and number are
+        # looked up once per spelling.
+        texts = (row.raw("city"), row.raw("contract_number"), row.raw("meter_number"))
+        found = self.named.get(texts)
+        if found is None:
+            try:
+                found = self._look_up_meter(row)
+            except RowError as error:
+                found = error
+            self.named[texts] = found
+        if isinstance(found, RowError):
+            raise found
+        return found
+
+    def _look_up_meter(self, row: Row) -> tuple[imports.MeterSpec, str]:
         branch_id = imports.branch_of(row, self.branches)
         contract = row.text("contract_number", max_length=32)
         number = row.text("meter_number", max_length=64)
@@ -59,12 +101,7 @@ class Command(ImportCommand):
             raise RowError(
                 "meter_number", f"в договоре {contract} несколько приборов учета с номером {number}"
             )
-        day = self._date(row)
-        zone = imports.zone_of(row, meter.zone_codes, number)
-        record = meter.id, day, zone, imports.reading_value(row, "value", meter)
-        if self.copy is not None:
-            self.copy.write_row(record)
-        return record
+        return meter, number
 
     def _date(self, row: Row):
         raw = row.raw("date")
@@ -87,74 +124,70 @@ class Command(ImportCommand):
         return (meter_id << 23) | (day.toordinal() << 3) | imports.ZONE_INDEX[zone]
 
     def handle(self, *args, **options):
-        if connection.vendor != "postgresql":
-            return super().handle(*args, **options)
         path, dry_run = options["file"], options["dry_run"]
-        self.verbosity = options["verbosity"]
-        try:
-            result = copy_import.run(path, self.required_columns, dry_run=dry_run)
-        except copy_import.NotHandled as why:
-            # Not sure of the file, or a row is bad: the rows are checked one by one,
-            # which names each bad one.
-            if self.verbosity >= 2:
-                self.stdout.write(f"Быстрая загрузка не подошла ({why}): проверка по строкам.")
-            return self._handle_by_copy(path, dry_run)
-        self.fast_path_taken = True
-        if self.verbosity >= 2:
-            seconds = result.seconds
-            self.stdout.write(
-                f"Быстрая загрузка: COPY файла {seconds['copy']:.2f} с, "
-                f"проверки {seconds['checks']:.2f} с, запись {seconds.get('insert', 0):.2f} с, "
-                f"фиксация {seconds['commit']:.2f} с."
-            )
+        self.prepare()
+        with transaction.atomic():
+            if dry_run:
+                issues, total = self._validate(path)
+            elif connection.vendor == "postgresql":
+                issues, total, counts = self._by_copy(path)
+            else:
+                issues, total, counts = self._by_batches(path)
+            if issues:
+                # Raised inside the transaction: whatever was handed on is rolled back.
+                for issue in issues[:MAX_ERRORS_SHOWN]:
+                    self.stderr.write(str(issue))
+                if len(issues) > MAX_ERRORS_SHOWN:
+                    self.stderr.write(f"… и еще {len(issues) - MAX_ERRORS_SHOWN} ошибок")
+                raise CommandError(
+                    f"Строк с ошибками: {len(issues)} из {total}. Ничего не записано."
+                )
         if dry_run:
             self.stdout.write(
-                f"Проверено строк: {result.total}, ошибок нет. Ничего не записано (--dry-run)."
+                f"Проверено строк: {total}, ошибок нет. Ничего не записано (--dry-run)."
             )
             return
         self.stdout.write(
-            f"Создано: {result.created}, обновлено: {result.updated}, "
-            f"без изменений: {result.total - result.created - result.updated}, отклонено: 0."
+            f"Создано: {counts['created']}, обновлено: {counts['updated']}, "
+            f"без изменений: {total - counts['created'] - counts['updated']}, отклонено: 0."
         )
 
-    def _handle_by_copy(self, path: str, dry_run: bool) -> None:
-        """One pass over the file: check each row and COPY it; merge only if all are good."""
-        self.prepare()
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE import_readings (meter_id bigint, date date, "
-                    "zone varchar(1), value numeric(15, 3)) ON COMMIT DROP"
-                )
-                with cursor.copy(
-                    "COPY import_readings (meter_id, date, zone, value) FROM STDIN"
-                ) as copy:
-                    self.copy = copy
-                    try:
-                        issues, total = self._validate(path)
-                    finally:
-                        self.copy = None
-                if issues:
-                    for issue in issues[:MAX_ERRORS_SHOWN]:
-                        self.stderr.write(str(issue))
-                    if len(issues) > MAX_ERRORS_SHOWN:
-                        self.stderr.write(f"… и еще {len(issues) - MAX_ERRORS_SHOWN} ошибок")
-                    raise CommandError(
-                        f"Строк с ошибками: {len(issues)} из {total}. Ничего не записано."
-                    )
-                if dry_run:
-                    transaction.set_rollback(True)
-                    self.stdout.write(
-                        f"Проверено строк: {total}, ошибок нет. Ничего не записано (--dry-run)."
-                    )
-                    return
-                cursor.execute(MERGE_SQL, [Reading.Source.IMPORT, Reading.Status.ACCEPTED])
-                created, updated = cursor.fetchone()
-                cursor.execute("DROP TABLE import_readings")
-        self.stdout.write(
-            f"Создано: {created}, обновлено: {updated}, "
-            f"без изменений: {total - created - updated}, отклонено: 0."
-        )
+    def _by_copy(self, path: str) -> tuple[list, int, Counter]:
+        """PostgreSQL: each checked row into the temporary table by COPY, then one merge."""
+        with connection.cursor() as cursor:
+            cursor.execute(TEMPORARY_TABLE)
+            with cursor.copy(COPY_SQL) as copy:
+                self.accept = copy.write_row
+                try:
+                    issues, total = self._validate(path)
+                finally:
+                    self.accept = None
+            if issues:
+                return issues, total, Counter()
+            cursor.execute(MERGE_SQL, [Reading.Source.IMPORT, Reading.Status.ACCEPTED])
+            created, updated = cursor.fetchone()
+            cursor.execute("DROP TABLE import_readings")
+        return issues, total, Counter(created=created, updated=updated)
+
+    def _by_batches(self, path: str) -> tuple[list, int, Counter]:
+        """Other databases (SQLite): each batch of checked rows by `bulk_create` as it fills."""
+        counts: Counter = Counter(created=0, updated=0)
+        batch: list = []
+
+        def accept(record) -> None:
+            batch.append(record)
+            if len(batch) >= self.batch_size:
+                counts.update(self.write_batch(batch))
+                batch.clear()
+
+        self.accept = accept
+        try:
+            issues, total = self._validate(path)
+        finally:
+            self.accept = None
+        if batch and not issues:
+            counts.update(self.write_batch(batch))
+        return issues, total, counts
 
     def write_batch(self, records) -> Counter:
         counts = Counter()
@@ -179,6 +212,7 @@ class Command(ImportCommand):
                     value=value,
                     source=Reading.Source.IMPORT,
                     status=Reading.Status.ACCEPTED,
+                    rollover=False,
                 )
             )
         # The billing system's value wins over one typed on the portal for the same date.

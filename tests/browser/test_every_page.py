@@ -1,0 +1,123 @@
+"""Every cabinet page of every demo customer, at a laptop's width and a phone's: nothing
+scrolls sideways, and axe-core finds no serious or critical accessibility violation.
+
+The pages are found as a person finds them: from «Лицевой счет», every link that stays in
+the cabinet is followed (one page per kind of URL: the first document, the first entry...).
+"""
+
+import re
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from accounts.demo import DEMO_PASSWORD
+from conftest import browser_login
+from tests.browser.axe import serious_violations
+
+pytestmark = pytest.mark.browser
+
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+DEMO_CUSTOMERS = (("г. Кемерово", "1001"), ("г. Кемерово", "2002"), ("г. Березовский", "0001с"))
+# Files, not pages: a PDF, a sample to download.
+NOT_A_PAGE = re.compile(r"/pdf/|/download/|/sample|\.(csv|xlsx|pdf)$")
+
+WIDTHS = """() => ({
+  page: document.documentElement.scrollWidth,
+  window: innerWidth,
+  scrolling_tables: [...document.querySelectorAll('table')]
+    .filter(t => {
+      const box = t.closest('.table-wrap') || t.parentElement;
+      return box.scrollWidth > box.clientWidth + 1 || t.scrollWidth > t.clientWidth + 1;
+    })
+    .map(t => `${t.className || 'table'}: ${t.scrollWidth} > ${t.parentElement.clientWidth}`),
+})"""
+
+
+@pytest.fixture
+def demo(page):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    return page
+
+
+def _kind(path: str) -> str:
+    """One page per kind of URL: /cabinet/documents/vat-invoices/17/ and /18/ are one kind."""
+    return re.sub(r"/\d+/", "/N/", path)
+
+
+def cabinet_pages(page) -> list[str]:
+    """The paths of every cabinet page reachable by links from «Лицевой счет»."""
+    start = "/cabinet/account/"
+    seen, queue, found = {_kind(start)}, deque([start]), []
+    while queue:
+        path = queue.popleft()
+        response = page.goto(path)
+        assert response.ok, f"{path}: {response.status}"
+        found.append(path)
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(a => a.href)"):
+            url = urlsplit(href)
+            if url.query or not url.path.startswith("/cabinet/") or NOT_A_PAGE.search(url.path):
+                continue
+            if _kind(url.path) not in seen:
+                seen.add(_kind(url.path))
+                queue.append(url.path)
+    return found
+
+
+def each_page(page, viewport):
+    """Log in as each demo customer at this window size and yield every cabinet page."""
+    page.set_viewport_size(viewport)
+    for branch, number in DEMO_CUSTOMERS:
+        page.context.clear_cookies()
+        browser_login(page, branch, number, DEMO_PASSWORD)
+        expect(page.get_by_role("heading", name="Лицевой счет")).to_be_visible()
+        paths = cabinet_pages(page)
+        assert len(paths) >= 20, paths
+        for path in paths:
+            page.goto(path)
+            yield number, path
+
+
+def test_at_1280_no_page_and_no_table_scrolls_sideways_and_axe_finds_nothing(demo):
+    problems, violations = [], []
+    for number, path in each_page(demo, LAPTOP):
+        widths = demo.evaluate(WIDTHS)
+        if widths["page"] > widths["window"] or widths["scrolling_tables"]:
+            problems.append((number, path, widths))
+        violations += [(number, path, v) for v in serious_violations(demo)]
+    assert problems == []
+    assert violations == []
+
+
+def test_on_a_phone_no_page_scrolls_sideways_and_axe_finds_nothing(demo):
+    problems, violations = [], []
+    for number, path in each_page(demo, PHONE):
+        widths = demo.evaluate(WIDTHS)
+        if widths["page"] > widths["window"]:
+            problems.append((number, path, widths))
+        violations += [(number, path, v) for v in serious_violations(demo)]
+    assert problems == []
+    assert violations == []
+
+
+def test_on_a_phone_the_menu_is_one_button_that_opens_without_javascript(
+    chromium, live_server, transactional_db
+):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    context = chromium.new_context(
+        base_url=live_server.url, locale="ru-RU", viewport=PHONE, java_script_enabled=False
+    )
+    page = context.new_page()
+    browser_login(page, "г. Кемерово", "1001", DEMO_PASSWORD)
+    heading = page.get_by_role("heading", name="Лицевой счет")
+    expect(heading).to_be_visible()
+    # The page starts on the first screen, under the header, the breadcrumb and the button.
+    assert heading.bounding_box()["y"] < 300
+    expect(page.get_by_role("link", name="Передача показаний")).to_have_count(0)
+    page.get_by_text("Меню", exact=True).click()
+    page.get_by_role("link", name="Передача показаний").click()
+    expect(page.get_by_role("heading", name="Ввод показаний по счетчику")).to_be_visible()
+    context.close()
