@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from billing.models import Contract
+from billing.services import lock_entries
+from core import audit
 from documents.models import Document, DocumentLine
 from documents.wording import amount_in_words
 
@@ -170,8 +172,13 @@ def issue_document(
     *,
     corrects: Document | None = None,
     payment_document: str = "",
+    user=None,
 ) -> Document:
-    """Store a document as issued: today's seller and buyer details frozen in, totals from lines."""
+    """Store a document as issued: today's seller and buyer details frozen in, totals from lines.
+
+    The ledger entries it states are locked (billing.services.lock_entries) and a
+    «document.issued» audit entry is written, whichever door issued it.
+    """
     document = Document.objects.create(
         contract=contract,
         kind=kind,
@@ -185,4 +192,14 @@ def issue_document(
         **change_sums(kind, lines),
     )
     DocumentLine.objects.bulk_create([DocumentLine(document=document, **line) for line in lines])
+    locked = lock_entries(contract, kind, number)
+    audit.record(
+        "document.issued",
+        user=user,
+        target=document,
+        contract=contract.pk,
+        kind=kind,
+        amount=document.amount,
+        locked_entries=locked,
+    )
     return document
