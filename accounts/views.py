@@ -55,9 +55,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    """«Выход»: the session is deleted on the server, not only forgotten by the browser."""
+    """«Выход»: the session is deleted on the server, not only forgotten by the browser;
+    the login page then says so (the message lives in a cookie, the session is gone)."""
     logout(request)
-    return redirect("home")
+    messages.success(request, "Вы вышли из личного кабинета.")
+    return redirect("accounts:login")
 
 
 def register(request: HttpRequest) -> HttpResponse:

@@ -202,4 +202,9 @@ def issue_document(
         amount=document.amount,
         locked_entries=locked,
     )
+    if settings.DOCUMENTS_PDF_AT_ISSUE:
+        from documents import tasks
+
+        # Rendered by a worker (queue `documents`) once the document is committed.
+        transaction.on_commit(lambda: tasks.render_issued_pdf.delay(document.pk))
     return document

@@ -77,9 +77,7 @@ def document_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def document_pdf(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     document = _get_document_for_contract(request, kind, pk)
     filename = _filename(document)
-    name = pdf.issued_pdf(
-        document, filename, SECTIONS[kind].fragment, lambda: document_context(document)
-    )
+    name = pdf.stored_pdf(document)
     return FileResponse(
         default_storage.open(name), as_attachment=True, filename=filename,
         content_type="application/pdf",

@@ -29,7 +29,7 @@ def test_the_form_leaves_the_entry(alice_client, alice, alice_meter):
 def test_the_table_leaves_the_entry(alice_client, alice, alice_meter):
     alice_client.post(
         reverse("meters:bulk"),
-        {"date": timezone.localdate().isoformat(), f"v-{alice_meter.pk}-T": "36300"},
+        {"date": timezone.localdate().isoformat(), f"m{alice_meter.pk}-value_T": "36300"},
     )
     assert trace() == [(alice.username, str(alice_meter), "customer")]
 
