@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from billing.ledger import advance_payment_documents
 from billing.models import Contract
 from documents.models import Document, DocumentLine
+from documents.qr import payment_qr
 from documents.wording import amount_in_words
 
 ZERO = Decimal("0.00")
@@ -121,6 +122,8 @@ def document_context(document: Document) -> dict:
         "vat_abs": abs(document.vat),
         "vat_rates": sorted({line.vat_rate for line in lines}),
     }
+    if document.kind == Document.Kind.INVOICE:
+        context["payment_qr"] = payment_qr(document)
     if document.is_correction:
         context["changes"] = change_totals(lines)
         context["correction_rows"] = [correction_row(line) for line in lines]
