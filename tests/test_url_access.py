@@ -16,6 +16,7 @@ PUBLIC = {
     "home",
     "agreement",
     "healthz",
+    "readyz",
     "accounts:login",
     "accounts:register",
     "accounts:register_legal",
