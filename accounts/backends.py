@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from accounts.throttle import is_admin_request
+
 
 class PortalBackend(ModelBackend):
     """ModelBackend that also recognises an inactive account's right password.
@@ -13,6 +15,13 @@ class PortalBackend(ModelBackend):
 
     def user_can_authenticate(self, user) -> bool:
         return True
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        # /admin/ is for staff: a customer's right password is a failure there (issue 23).
+        if user is not None and not user.is_staff and is_admin_request(request):
+            return None
+        return user
 
     def get_user(self, user_id):
         # Every cabinet page needs the person's membership (core.access): one query, not two.

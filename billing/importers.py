@@ -40,10 +40,9 @@ from billing.validators import customer_ids_errors
 from billing.vat import vat_error, vat_rate_for
 from core.formatting import group_digits
 from core.importing import ImportCommand, Row, RowError
+from core.numbers import cyrillic_lookalikes
 
 MAX_AMOUNT = Decimal("999999999999.99")
-# Excel users type ВН/СН with Latin letters that look the same.
-LATIN_LOOKALIKES = str.maketrans("BHCK", "ВНСК")
 
 
 def money_text(value: Decimal) -> str:
@@ -98,12 +97,19 @@ class BillingImport(ImportCommand):
         super().add_arguments(parser)
         # The admin upload passes the staff member who loaded the file.
         parser.add_argument("--user-id", type=int, default=None, help=argparse.SUPPRESS)
+        # A background upload (billing.uploads) writes on the batch it created.
+        parser.add_argument("--batch-id", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         self.file_name = Path(options["file"]).name
         self.user_id = options.get("user_id")
+        self.batch_id = options.get("batch_id")
         self.batch = None
         return super().handle(*args, **options)
+
+    def checked(self, rows: int) -> None:
+        if self.batch_id:
+            ImportBatch.objects.filter(pk=self.batch_id).update(rows_checked=rows)
 
     def prepare(self) -> None:
         self.today = timezone.localdate()
@@ -122,7 +128,7 @@ class BillingImport(ImportCommand):
 
     def contract_id(self, row: Row) -> int:
         branch_id = self.branch_id(row)
-        number = row.text("contract_number", max_length=32)
+        number = cyrillic_lookalikes(row.text("contract_number", max_length=32))
         try:
             return self.contracts[(branch_id, number)]
         except KeyError:
@@ -137,6 +143,8 @@ class BillingImport(ImportCommand):
         return day
 
     def current_batch(self) -> ImportBatch:
+        if self.batch is None and self.batch_id:
+            self.batch = ImportBatch.objects.get(pk=self.batch_id)
         if self.batch is None:
             self.batch = ImportBatch.objects.create(
                 kind=self.batch_kind,
@@ -215,7 +223,7 @@ class ContractsImport(BillingImport):
         power = row.decimal("max_power_kw", places=3, minimum=Decimal(0))
         if category not in allowed_price_categories(power):
             raise RowError("price_category", PRICE_CATEGORY_FOR_POWER_MESSAGE)
-        voltage = row.text("voltage_level", max_length=8).upper().translate(LATIN_LOOKALIKES)
+        voltage = cyrillic_lookalikes(row.text("voltage_level", max_length=8).upper())
         if voltage not in VoltageLevel.values:
             raise RowError(
                 "voltage_level",
@@ -223,7 +231,7 @@ class ContractsImport(BillingImport):
             )
         return ContractRecord(
             branch_id=branch_id,
-            number=row.text("contract_number", max_length=32),
+            number=cyrillic_lookalikes(row.text("contract_number", max_length=32)),
             date=self.past_date(row, "contract_date"),
             customer_name=row.text("customer_name", max_length=255),
             inn=inn,
@@ -524,15 +532,6 @@ class PaymentsImport(BillingImport):
     required_columns = ("city", "contract_number", "date", "amount", "doc_number")
     batch_kind = ImportBatch.Kind.PAYMENTS
 
-    def prepare(self) -> None:
-        super().prepare()
-        self.locked = {
-            (contract_id, doc_number, day): (credit, purpose)
-            for contract_id, doc_number, day, credit, purpose in LedgerEntry.objects.filter(
-                kind=LedgerEntry.Kind.PAYMENT, source=LedgerEntry.Source.IMPORT, is_locked=True
-            ).values_list("contract_id", "doc_number", "date", "credit", "purpose")
-        }
-
     def parse_row(self, row: Row) -> PaymentRecord:
         record = PaymentRecord(
             contract_id=self.contract_id(row),
@@ -543,13 +542,6 @@ class PaymentsImport(BillingImport):
         )
         if record.amount <= 0:
             raise RowError("amount", "сумма оплаты должна быть больше нуля")
-        locked = self.locked.get(self.key(record))
-        if locked is not None and locked != (record.amount, record.purpose):
-            raise RowError(
-                "amount",
-                f"по оплате {record.doc_number} уже выдан документ: изменить ее нельзя, "
-                "исправление вносится корректировкой",
-            )
         return record
 
     def _purpose(self, row: Row) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Max, Sum
 
 from billing.models import Contract, LedgerEntry
+from core.dates import month_end, month_start
 from core.formatting import round_money
 
 ZERO = Decimal("0.00")
@@ -67,3 +68,26 @@ def account_summary(contract: Contract) -> dict:
         "total": energy + penalties,
         "as_of": totals["latest"],
     }
+
+
+def advance_payment_documents(contract: Contract, period: dt.date, limit: int = 128) -> str:
+    """Row 5 of a VAT invoice (НК РФ ст. 169 п. 5 пп. 4): the payment documents of the
+    advances received for `period`'s month, i.e. its energy payments dated within that
+    month (ПП 442 п. 82: the advances of the 10th and the 25th); «» when there are none."""
+    entries = LedgerEntry.objects.filter(
+        contract=contract,
+        kind=LedgerEntry.Kind.PAYMENT,
+        purpose=LedgerEntry.Purpose.ENERGY,
+        credit__gt=0,
+        date__gte=month_start(period),
+        date__lte=month_end(period),
+    ).order_by("date", "id")
+    text = ""
+    for entry in entries:
+        number = entry.doc_number.removeprefix("п/п").strip()
+        part = f"№ {number} от {(entry.doc_date or entry.date):%d.%m.%Y}"
+        joined = f"{text}, {part}" if text else part
+        if len(joined) > limit - 3:
+            return f"{text}, …" if text else part[:limit]
+        text = joined
+    return text

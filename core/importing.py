@@ -300,6 +300,9 @@ class ImportCommand(BaseCommand, abc.ABC):
     def finish(self, counts: Counter) -> None:
         """Runs inside the transaction after the last batch."""
 
+    def checked(self, rows: int) -> None:
+        """Progress of the check, every `batch_size` rows and at its end (outside any transaction)."""
+
     # -- the run -------------------------------------------------------------
     def handle(self, *args, **options):
         path = options["file"]
@@ -342,6 +345,8 @@ class ImportCommand(BaseCommand, abc.ABC):
                 for row in read_rows(path, self.required_columns):
                     total += 1
                     bar.update(1)
+                    if total % self.batch_size == 0:
+                        self.checked(total)
                     try:
                         record = self.parse_row(row)
                     except RowError as error:
@@ -357,6 +362,7 @@ class ImportCommand(BaseCommand, abc.ABC):
                             seen[key] = row.line
         except ImportFileError as error:
             raise CommandError(f"{error}\nНичего не записано.") from None
+        self.checked(total)
         if total == 0 and not issues:
             raise CommandError(f"{path}:2: -: в файле нет строк с данными. Ничего не записано.")
         return issues, total

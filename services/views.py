@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from core import files
 from core.access import contract_required
 from services import notifications
 from services.forms import FORMS_BY_KIND, KIND_SLUGS, NotificationPreferenceForm
@@ -120,7 +121,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     """A request's file: staff who may view requests see any, a customer's person only
     those of the chosen contract, through the cabinet's access check."""
     if request.user.has_perm("services.view_attachment"):
@@ -138,21 +139,14 @@ def _customer_attachment_download(request: HttpRequest, pk: int, attachment_pk: 
     return _send_attachment(attachment)
 
 
-def _send_attachment(attachment: Attachment) -> FileResponse:
+def _send_attachment(attachment: Attachment) -> HttpResponse:
     """Always as a download and never sniffed into something else."""
     try:
-        handle = attachment.file.open("rb")
+        return files.download(
+            attachment.file.name, attachment.original_name, attachment.content_type
+        )
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @contract_required

@@ -23,6 +23,7 @@ PUBLIC = {
     "home",
     "agreement",
     "healthz",
+    "readyz",
     "accounts:login",
     "accounts:register",
     "accounts:register_legal",
