@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from core.bank import bank_details_errors
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -340,9 +342,19 @@ GATEWAY_TERMINALS = {
 SUPPLIER_BANK = {
     "bank": env.str("SUPPLIER_BANK_NAME", default="Кемеровское отделение № 8615 ПАО Сбербанк"),
     "bik": env.str("SUPPLIER_BANK_BIK", default="043207612"),
-    "account": env.str("SUPPLIER_BANK_ACCOUNT", default="40702810626020100733"),
+    "account": env.str("SUPPLIER_BANK_ACCOUNT", default="40702810926020100733"),
     "corr_account": env.str("SUPPLIER_BANK_CORR_ACCOUNT", default="30101810200000000612"),
 }
+# An invoice with a wrong account sends the customers' money nowhere: with DEBUG off the
+# portal does not start on details whose control key fails (core/bank.py); with DEBUG
+# on the system check warns.
+SUPPLIER_BANK_ERRORS = bank_details_errors(
+    SUPPLIER_BANK["bik"], SUPPLIER_BANK["account"], SUPPLIER_BANK["corr_account"]
+)
+if SUPPLIER_BANK_ERRORS and not DEBUG:
+    raise ImproperlyConfigured(
+        "Реквизиты банка поставщика (SUPPLIER_BANK_*) неверны: " + "; ".join(SUPPLIER_BANK_ERRORS)
+    )
 SUPPLIER_SIGNATORIES = {
     "head": env.str("SUPPLIER_HEAD", default="Петров А. В."),
     "head_title": env.str("SUPPLIER_HEAD_TITLE", default="Генеральный директор"),
@@ -420,3 +432,40 @@ DOCUMENTS_PDF_AT_ISSUE = env.bool("DOCUMENTS_PDF_AT_ISSUE", default=bool(REDIS_U
 # (core.clientip), for the audit log and for django-axes' lockouts.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+
+# With Redis: one cache for every node, and sessions read from it before the
+# database (cached_db: a lost Redis loses no session). django-axes keeps its
+# database handler: its counts are shared by all nodes already, and the login
+# form's CAPTCHA rule (accounts.throttle) reads them there.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "eskk",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Shared files: S3-compatible storage (django-storages) when a bucket is named,
+# so that every node sees every upload and rendered PDF; else MEDIA_ROOT.
+S3_BUCKET = env.str("S3_BUCKET", default=env.str("AWS_STORAGE_BUCKET_NAME", default=""))
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="media"),
+            # Private objects; nobody reaches them but through the portal's views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Behind nginx with the media volume mounted: the internal location that serves
+# a file after the portal's ownership check (core.files, deploy/nginx.conf).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("agreement/", core_views.agreement, name="agreement"),
     path("healthz/", core_views.healthz, name="healthz"),
+    path("readyz/", core_views.readyz, name="readyz"),
     path("", include("accounts.urls")),
     # Before the library's own audio view, at the same address: letters said by name.
     re_path(r"^captcha/audio/(?P<key>\w+).wav$", portal_captcha.audio),
