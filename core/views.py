@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 
-from core.access import contract_required
+from core.access import contract_required, landing, membership_of
 from core.database_errors import is_database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -17,8 +17,8 @@ logger = logging.getLogger(__name__)
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public page with the two ways in: registration and login."""
-    if request.user.is_authenticated and getattr(request.user, "contract", None):
-        return redirect("billing:account")
+    if request.user.is_authenticated and membership_of(request.user):
+        return redirect(landing(request.user))
     return render(request, "core/home.html")
 
 
