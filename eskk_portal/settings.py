@@ -23,6 +23,8 @@ if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG, Django's technical 404 page instead of the portal's (core.middleware).
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
 # Used only with DEBUG on; refused below when DEBUG is off.
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  # nosec B105
@@ -55,7 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "captcha",
-    "axes",
+    "accounts.axes_config.AxesConfig",  # django-axes, named in Russian
     "csp",
     "core",
     "accounts",
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PortalNotFoundMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
