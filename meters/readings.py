@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Window
+from django.db.models import F, Max, Window
 from django.db.models.functions import DenseRank
 from django.utils import timezone
 
@@ -37,6 +37,17 @@ Values = dict[str, Decimal]
 
 class ReadingAlreadySaved(Exception):
     """Another request saved a reading for this meter and date first."""
+
+
+def last_reading_dates(contract_ids) -> dict[int, dt.date]:
+    """The date of the latest reading of any meter of each contract, in one query."""
+    rows = (
+        Reading.objects.filter(meter__delivery_point__contract_id__in=contract_ids)
+        .values("meter__delivery_point__contract_id")
+        .order_by("meter__delivery_point__contract_id")
+        .annotate(latest=Max("date"))
+    )
+    return {row["meter__delivery_point__contract_id"]: row["latest"] for row in rows}
 
 
 def parse_value(text: str) -> Decimal:
