@@ -3,11 +3,43 @@ from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import User
+from accounts.models import Membership, Organisation, OrganisationContract, User
+from core.audit import record
+
+# What a staff member who is not a superuser sees of a customer's account, and the one
+# field they may change (issue 23, High 2: «Поддержка» made itself superuser here).
+# Roles, flags, groups, permissions and passwords are the superusers' alone.
+STAFF_FIELDSETS = (
+    (None, {"fields": ("username",)}),
+    ("Личные данные", {"fields": ("first_name", "last_name", "email")}),
+    (
+        "Личный кабинет",
+        {
+            "fields": (
+                "contract",
+                "organisation_name",
+                "email_confirmed_at",
+                "confirmation_sent_to",
+                "pending_email",
+            )
+        },
+    ),
+    ("Состояние", {"fields": ("is_active", "last_login", "date_joined")}),
+)
+STAFF_MAY_CHANGE = frozenset({"email"})
+SUPERUSER_ONLY_COLUMNS = frozenset({"is_staff"})
+
+
+class StaffUserChangeForm(UserChangeForm):
+    """The change form without the password field (and its link to set one)."""
+
+    password = None
 
 
 class ConfirmationFilter(admin.SimpleListFilter):
@@ -64,6 +96,77 @@ class UserAdmin(BaseUserAdmin):
     )
     actions = ("unlock_login", "approve_registration", "resend_confirmation", "deactivate")
 
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser or obj is None:
+            return super().get_fieldsets(request, obj)
+        return STAFF_FIELDSETS
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser and obj is not None:
+            kwargs["form"] = StaffUserChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        shown = [name for _, options in STAFF_FIELDSETS for name in options["fields"]]
+        return [name for name in shown if name not in STAFF_MAY_CHANGE]
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes a staff member's account (or a superuser's)."""
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request):
+        # A new account is a registration or a superuser's act: its form sets is_staff.
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_list_display(self, request):
+        columns = super().get_list_display(request)
+        if request.user.is_superuser:
+            return columns
+        return tuple(c for c in columns if c not in SUPERUSER_ONLY_COLUMNS)
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if request.user.is_superuser:
+            return filters
+        return tuple(f for f in filters if f not in SUPERUSER_ONLY_COLUMNS)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.is_superuser:
+            actions.pop("deactivate", None)
+        return actions
+
+    def user_change_password(self, request, id, form_url=""):
+        """Setting a password by hand is a superuser's act; customers reset theirs by mail."""
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target = User.objects.filter(pk=id).values_list("username", flat=True).first()
+            record("admin.user_password_set", request=request, target=target or id)
+        return response
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Every staff change of a user is in the audit log (who, what, which fields).
+        record(
+            "admin.user_changed" if change else "admin.user_added",
+            request=request,
+            target=obj.username,
+            fields=", ".join(form.changed_data),
+        )
+
+    def delete_model(self, request, obj):
+        record("admin.user_deleted", request=request, target=obj.username)
+        super().delete_model(request, obj)
+
     def get_queryset(self, request):
         # Lockout state in the same query as the list: one subquery, no query per row.
         recent = AccessAttempt.objects.filter(
@@ -105,7 +208,10 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.action(description="Снять блокировку входа")
     def unlock_login(self, request, queryset):
-        removed = sum(axes_reset(username=user.username) for user in queryset)
+        removed = 0
+        for user in queryset:
+            removed += axes_reset(username=user.username)
+            record("admin.user_unlocked", request=request, target=user.username)
         self.message_user(request, f"Блокировка снята, удалено записей о попытках: {removed}.")
 
     @admin.action(description="Одобрить регистрацию (заявитель проверен сотрудником)")
@@ -135,6 +241,7 @@ class UserAdmin(BaseUserAdmin):
         for user in queryset.select_related("contract__branch"):
             if user.awaits_confirmation and user.confirmation_sent_to:
                 services.send_confirmation(user, request.build_absolute_uri)
+                record("admin.user_mail_resent", request=request, target=user.username)
                 sent += 1
         level = messages.SUCCESS if sent else messages.WARNING
         self.message_user(
@@ -146,5 +253,34 @@ class UserAdmin(BaseUserAdmin):
     @admin.action(description="Отключить учетную запись")
     def deactivate(self, request, queryset):
         # Sessions end by themselves: PortalBackend.get_user refuses inactive users.
+        usernames = list(queryset.values_list("username", flat=True))
         count = queryset.update(is_active=False)
+        for username in usernames:
+            record("admin.user_deactivated", request=request, target=username)
         self.message_user(request, f"Отключено учетных записей: {count}.")
+
+
+class OrganisationContractInline(admin.TabularInline):
+    model = OrganisationContract
+    extra = 0
+    autocomplete_fields = ("contract",)
+    readonly_fields = ("attached_at",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("contracts",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Organisations with their contracts and people: staff attach a contract here (issue 19)."""
+
+    list_display = ("customer", "created_at")
+    search_fields = ("customer__name", "customer__inn", "attachments__contract__number")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    inlines = (OrganisationContractInline, MembershipInline)

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from accounts.throttle import is_admin_request
+
 
 class PortalBackend(ModelBackend):
     """ModelBackend that also recognises an inactive account's right password.
@@ -14,10 +16,20 @@ class PortalBackend(ModelBackend):
     def user_can_authenticate(self, user) -> bool:
         return True
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        # /admin/ is for staff: a customer's right password is a failure there (issue 23).
+        if user is not None and not user.is_staff and is_admin_request(request):
+            return None
+        return user
+
     def get_user(self, user_id):
-        # Every cabinet page needs the user's contract (core.access): one query, not two.
-        # Only the contract: each joined table costs more to compile than most pages save.
+        # Every cabinet page needs the person's membership (core.access): one query, not two.
+        # Only that: each joined table costs more to compile than most pages save.
         user = (
-            get_user_model()._default_manager.select_related("contract").filter(pk=user_id).first()
+            get_user_model()
+            ._default_manager.select_related("membership")
+            .filter(pk=user_id)
+            .first()
         )
         return user if user is not None and user.is_active else None

@@ -5,15 +5,27 @@ from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.validators import MaxLengthValidator
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.html import format_html
 
 from accounts import throttle
 from accounts.models import User, login_name
 from billing.models import Branch
 from billing.validators import validate_inn
+from core.numbers import cyrillic_lookalikes
 
 # Messages shown to a person, not secrets.
-PASSWORD_HELP = "Пароль должен быть не менее 6 символов длиной."  # noqa: S105
+PASSWORD_MAX_LENGTH = 128
+PASSWORD_TOO_LONG = f"Пароль не длиннее {PASSWORD_MAX_LENGTH} символов."  # noqa: S105
+
+
+def password_help() -> str:
+    """Every rule that can refuse a new password: each of AUTH_PASSWORD_VALIDATORS says its
+    own, then the field's length limit. Read when shown, so the hint follows the settings."""
+    return " ".join([*password_validation.password_validators_help_texts(), PASSWORD_TOO_LONG])
+
+
+PASSWORD_HELP = lazy(password_help, str)()
 PASSWORD_MISMATCH = "Пароли не совпадают."  # noqa: S105
 WRONG_CURRENT_PASSWORD = "Текущий пароль введен неверно."  # noqa: S105
 
@@ -53,8 +65,15 @@ def branch_field(label: str = "Город", *, long_labels: bool = True) -> form
     )
 
 
+class ContractNumberField(forms.CharField):
+    """A contract number as the billing system writes it: Latin look-alikes made Cyrillic."""
+
+    def to_python(self, value):
+        return cyrillic_lookalikes(super().to_python(value))
+
+
 def contract_number_field(label: str = "Номер договора") -> forms.CharField:
-    return forms.CharField(
+    return ContractNumberField(
         label=label,
         max_length=32,
         error_messages={
@@ -70,12 +89,12 @@ def password_field(
     return forms.CharField(
         label=label,
         strip=False,
-        max_length=128,
+        max_length=PASSWORD_MAX_LENGTH,
         help_text=help_text,
         widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
         error_messages={
             "required": required,
-            "max_length": "Пароль не длиннее 128 символов.",
+            "max_length": PASSWORD_TOO_LONG,
         },
     )
 
@@ -109,7 +128,7 @@ class LoginForm(forms.Form):
 
     def _posted_username(self) -> str | None:
         """The login from the raw POST, before validation: anything odd gives None."""
-        number = (self.data.get("contract_number") or "").strip()
+        number = cyrillic_lookalikes((self.data.get("contract_number") or "").strip())
         if not number or len(number) > 32 or "\x00" in number:
             return None
         try:
@@ -278,6 +297,18 @@ class EmailChangeForm(forms.Form):
             raise forms.ValidationError(WRONG_CURRENT_PASSWORD, code="wrong_password")
         return password
 
+    def clean(self):
+        from accounts.services import EMAIL_CHANGES_PER_HOUR, email_change_allowed
+
+        data = super().clean()
+        if not self.errors and not email_change_allowed(self.user):
+            raise forms.ValidationError(
+                f"Письмо о смене e-mail можно запросить не больше {EMAIL_CHANGES_PER_HOUR} раз "
+                "в час. Повторите позже.",
+                code="too_many",
+            )
+        return data
+
 
 class _NewPasswordMixin:
     """Russian labels for Django's new-password fields; validator errors next to the new password."""
@@ -285,7 +316,7 @@ class _NewPasswordMixin:
     def _russian_fields(self) -> None:
         new1, new2 = self.fields["new_password1"], self.fields["new_password2"]
         new1.label, new1.help_text = "Новый пароль", PASSWORD_HELP
-        new1.validators.append(MaxLengthValidator(128, "Пароль не длиннее 128 символов."))
+        new1.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH, PASSWORD_TOO_LONG))
         new1.error_messages["required"] = "Введите новый пароль."
         new2.label, new2.help_text = "Подтверждение нового пароля", ""
         new2.error_messages["required"] = "Повторите новый пароль."

@@ -4,15 +4,11 @@ Templates are triplets under templates/accounts/emails/:
 `<name>-subject.txt`, `<name>-body.txt`, `<name>-body.html`.
 """
 
-import logging
-import smtplib
-
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 
-logger = logging.getLogger(__name__)
+from core import mail as outbox
 
 
 def render(name: str, context: dict) -> EmailMultiAlternatives:
@@ -26,17 +22,7 @@ def render(name: str, context: dict) -> EmailMultiAlternatives:
 
 
 def send_after_commit(name: str, to: str, context: dict) -> None:
-    """Send once the transaction has committed: a rolled-back change mails nobody.
-
-    A mail server that is down is logged and does not undo the change; the
-    person can ask for the letter again.
-    """
-    message = render(name, {**context, "to": to})
-
-    def deliver() -> None:
-        try:
-            message.send()
-        except (smtplib.SMTPException, OSError):
-            logger.exception("accounts: could not send %r to %s", name, to)
-
-    transaction.on_commit(deliver)
+    """Put the mail in the outbox (core.mail): it is sent once the transaction has
+    committed, by a task; a rolled-back change mails nobody, a mail server that is
+    down delays the letter and does not undo the change."""
+    outbox.queue(render(name, {**context, "to": to}), name=f"accounts/{name}")

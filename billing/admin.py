@@ -5,23 +5,18 @@ Every change made here is recorded by Django's admin log (who, when, what: the
 last changed them, and an entry on which a document was issued is read-only.
 """
 
-import tempfile
-from io import StringIO
 from pathlib import Path
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from billing import services
-from billing.importers import IMPORTS
+from billing import services, uploads
 from billing.models import (
     Branch,
     Contract,
@@ -78,33 +73,6 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def run_upload(upload, kind: str, dry_run: bool, user_id: int) -> tuple[bool, list[str]]:
-    """Run the same import command on an uploaded file; its lines read with the file's own name."""
-    command, _ = IMPORTS[kind]
-    out, err = StringIO(), StringIO()
-    with tempfile.TemporaryDirectory(prefix="billing-upload-") as folder:
-        target = Path(folder) / Path(upload.name).name
-        with open(target, "wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        options = {"stdout": out, "stderr": err, "user_id": user_id}
-        if dry_run:
-            options["dry_run"] = True
-        try:
-            call_command(command, str(target), **options)
-            ok = True
-        except CommandError as error:
-            err.write(str(error))
-            ok = False
-    prefix = f"{folder}/"
-    lines = [
-        line.replace(prefix, "")
-        for line in (err.getvalue() + "\n" + out.getvalue()).splitlines()
-        if line.strip()
-    ]
-    return ok, lines
-
-
 @admin.register(Contract)
 class ContractAdmin(admin.ModelAdmin):
     list_display = (
@@ -144,26 +112,28 @@ class ContractAdmin(admin.ModelAdmin):
         if not (request.user.has_perm("billing.add_ledgerentry") and
                 request.user.has_perm("billing.add_contract")):  # fmt: skip
             raise PermissionDenied
-        result = None
         if request.method == "POST":
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                ok, lines = run_upload(
+                # The import runs in the background (billing.uploads): the answer is at once.
+                batch = uploads.submit(
                     form.cleaned_data["file"],
                     form.cleaned_data["kind"],
                     form.cleaned_data["dry_run"],
-                    request.user.pk,
+                    request.user,
                 )
-                result = {"ok": ok, "lines": lines}
-                level = messages.SUCCESS if ok else messages.ERROR
-                messages.add_message(request, level, lines[-1] if lines else "Файл обработан.")
+                messages.info(
+                    request,
+                    f"Файл «{batch.file_name}» принят: проверка и загрузка идут в фоне, "
+                    "ход и результат — на этой странице.",
+                )
+                return redirect("admin:billing_importbatch_change", batch.pk)
         else:
             form = ImportUploadForm(initial={"kind": request.GET.get("kind", "contracts")})
         context = {
             **self.admin_site.each_context(request),
             "title": "Загрузка выгрузки биллинга",
             "form": form,
-            "result": result,
             "opts": self.model._meta,
             "batches": ImportBatch.objects.select_related("user")[:10],
         }
@@ -282,10 +252,14 @@ class VatRateAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("started_at", "kind", "file_name", "user", "operator", "created",
-                    "updated", "unchanged")  # fmt: skip
-    list_filter = ("kind",)
+    list_display = ("started_at", "kind", "file_name", "status", "rows_checked", "user",
+                    "operator", "created", "updated", "unchanged")  # fmt: skip
+    list_filter = ("kind", "status")
     list_select_related = ("user",)
+    fields = ("kind", "file_name", "user", "operator", "dry_run", "status", "started_at",
+              "finished_at", "rows_checked", "created", "updated", "unchanged", "report")  # fmt: skip
+    # While the upload runs, its page reloads itself (admin/billing/importbatch/change_form.html).
+    change_form_template = "admin/billing/importbatch/change_form.html"
 
     def has_add_permission(self, request):
         return False

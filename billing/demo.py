@@ -28,7 +28,15 @@ DEMO_CONTRACTS = (
         "berezovsky", "0001с", dt.date(2020, 1, 20), "ИП Иванов Иван Иванович", "420500001006", "",
         "652420, Кемеровская обл., г. Березовский, пр-кт Ленина, 14", 2, "НН", Decimal("15"), 1800,
     ),
+    (
+        "kemerovo", "3003", dt.date(2021, 4, 1), "ООО «Новая котельная»", "4205000030", "420501001",
+        "650099, Кемеровская обл., г. Кемерово, ул. Весенняя, 7", 1, "НН", Decimal("50"), 900,
+    ),
 )  # fmt: skip
+# A contract with no cabinet yet, for trying registration (README): its e-mail in billing
+# receives the confirmation link (in development a file under var/mail).
+UNREGISTERED_CONTRACT = ("kemerovo", "3003")
+UNREGISTERED_EMAIL = "kotelnaya@example.ru"
 
 PRICE_PER_KWH = Decimal("8.4275")
 ZERO = Decimal("0.00")
@@ -93,6 +101,7 @@ def seed(ctx: dict, stdout) -> None:
             defaults=dict(
                 date=date, customer=customer, address=address, price_category=category,
                 voltage_level=voltage, max_power_kw=power,
+                email=UNREGISTERED_EMAIL if (branch, number) == UNREGISTERED_CONTRACT else "",
             ),
         )  # fmt: skip
         if created:

@@ -27,6 +27,7 @@ from django.utils import timezone
 from billing.branches import Branches
 from billing.models import (
     PRICE_CATEGORY_FOR_POWER_MESSAGE,
+    ConsumerKind,
     Contract,
     Customer,
     ImportBatch,
@@ -39,10 +40,9 @@ from billing.validators import customer_ids_errors
 from billing.vat import vat_error, vat_rate_for
 from core.formatting import group_digits
 from core.importing import ImportCommand, Row, RowError
+from core.numbers import cyrillic_lookalikes
 
 MAX_AMOUNT = Decimal("999999999999.99")
-# Excel users type ВН/СН with Latin letters that look the same.
-LATIN_LOOKALIKES = str.maketrans("BHCK", "ВНСК")
 
 
 def money_text(value: Decimal) -> str:
@@ -97,12 +97,19 @@ class BillingImport(ImportCommand):
         super().add_arguments(parser)
         # The admin upload passes the staff member who loaded the file.
         parser.add_argument("--user-id", type=int, default=None, help=argparse.SUPPRESS)
+        # A background upload (billing.uploads) writes on the batch it created.
+        parser.add_argument("--batch-id", type=int, default=None, help=argparse.SUPPRESS)
 
     def handle(self, *args, **options):
         self.file_name = Path(options["file"]).name
         self.user_id = options.get("user_id")
+        self.batch_id = options.get("batch_id")
         self.batch = None
         return super().handle(*args, **options)
+
+    def checked(self, rows: int) -> None:
+        if self.batch_id:
+            ImportBatch.objects.filter(pk=self.batch_id).update(rows_checked=rows)
 
     def prepare(self) -> None:
         self.today = timezone.localdate()
@@ -121,7 +128,7 @@ class BillingImport(ImportCommand):
 
     def contract_id(self, row: Row) -> int:
         branch_id = self.branch_id(row)
-        number = row.text("contract_number", max_length=32)
+        number = cyrillic_lookalikes(row.text("contract_number", max_length=32))
         try:
             return self.contracts[(branch_id, number)]
         except KeyError:
@@ -136,6 +143,8 @@ class BillingImport(ImportCommand):
         return day
 
     def current_batch(self) -> ImportBatch:
+        if self.batch is None and self.batch_id:
+            self.batch = ImportBatch.objects.get(pk=self.batch_id)
         if self.batch is None:
             self.batch = ImportBatch.objects.create(
                 kind=self.batch_kind,
@@ -169,14 +178,33 @@ class ContractRecord:
     voltage_level: str
     max_power_kw: Decimal
     email: str | None  # None: the file has no email column, the contract's stays
+    consumer_kind: str = ConsumerKind.OTHER
+
+
+# The optional `consumer_kind` column (35-ФЗ ст. 37 п. 2): empty is «прочие потребители».
+CONSUMER_KINDS = {
+    "": ConsumerKind.OTHER,
+    "прочие": ConsumerKind.OTHER,
+    "прочие потребители": ConsumerKind.OTHER,
+    "управляющая организация": ConsumerKind.HOUSING,
+    "управляющие организации, тсж, жск": ConsumerKind.HOUSING,
+    "тсж": ConsumerKind.HOUSING,
+    "жск": ConsumerKind.HOUSING,
+    "население": ConsumerKind.POPULATION,
+    "население и приравненные": ConsumerKind.POPULATION,
+    "население и приравненные к нему категории": ConsumerKind.POPULATION,
+}
+CONSUMER_KINDS.update({kind.value: kind for kind in ConsumerKind})
 
 
 class ContractsImport(BillingImport):
     help = (
         "Загружает договоры и потребителей из выгрузки биллинга (CSV или XLSX). Столбцы: city, "
         "contract_number, contract_date, customer_name, inn, kpp, address, price_category, "
-        "voltage_level, max_power_kw; необязательный email (на него уходит ссылка подтверждения "
-        "регистрации в личном кабинете). Ключ: город + номер договора; потребитель — по ИНН и КПП."
+        "voltage_level, max_power_kw; необязательные: email (на него уходит ссылка подтверждения "
+        "регистрации в личном кабинете) и consumer_kind для пени (35-ФЗ, ст. 37): «прочие» (по "
+        "умолчанию), «управляющая организация» / «ТСЖ» / «ЖСК», «население». "
+        "Ключ: город + номер договора; потребитель — по ИНН и КПП."
     )
     required_columns = (
         "city", "contract_number", "contract_date", "customer_name", "inn", "kpp", "address",
@@ -195,7 +223,7 @@ class ContractsImport(BillingImport):
         power = row.decimal("max_power_kw", places=3, minimum=Decimal(0))
         if category not in allowed_price_categories(power):
             raise RowError("price_category", PRICE_CATEGORY_FOR_POWER_MESSAGE)
-        voltage = row.text("voltage_level", max_length=8).upper().translate(LATIN_LOOKALIKES)
+        voltage = cyrillic_lookalikes(row.text("voltage_level", max_length=8).upper())
         if voltage not in VoltageLevel.values:
             raise RowError(
                 "voltage_level",
@@ -203,7 +231,7 @@ class ContractsImport(BillingImport):
             )
         return ContractRecord(
             branch_id=branch_id,
-            number=row.text("contract_number", max_length=32),
+            number=cyrillic_lookalikes(row.text("contract_number", max_length=32)),
             date=self.past_date(row, "contract_date"),
             customer_name=row.text("customer_name", max_length=255),
             inn=inn,
@@ -213,7 +241,19 @@ class ContractsImport(BillingImport):
             voltage_level=voltage,
             max_power_kw=power,
             email=self.email(row),
+            consumer_kind=self._consumer_kind(row),
         )
+
+    def _consumer_kind(self, row: Row) -> str:
+        text = row.text("consumer_kind", required=False, max_length=64)
+        try:
+            return CONSUMER_KINDS[" ".join(text.lower().split())]
+        except KeyError:
+            raise RowError(
+                "consumer_kind",
+                f"«{text}» — допустимо: «прочие», «управляющая организация», «ТСЖ», «ЖСК», "
+                "«население» или пусто",
+            ) from None
 
     @staticmethod
     def email(row: Row) -> str | None:
@@ -241,7 +281,7 @@ class ContractsImport(BillingImport):
             )
         }
         fields = ("date", "customer_id", "address", "price_category", "voltage_level",
-                  "max_power_kw", "email")  # fmt: skip
+                  "max_power_kw", "consumer_kind", "email")  # fmt: skip
         to_create, to_update = [], []
         for record in records:
             values = {
@@ -251,6 +291,7 @@ class ContractsImport(BillingImport):
                 "price_category": record.price_category,
                 "voltage_level": record.voltage_level,
                 "max_power_kw": record.max_power_kw,
+                "consumer_kind": record.consumer_kind,
                 **({} if record.email is None else {"email": record.email}),
             }
             contract = existing.get((record.branch_id, record.number))
@@ -491,15 +532,6 @@ class PaymentsImport(BillingImport):
     required_columns = ("city", "contract_number", "date", "amount", "doc_number")
     batch_kind = ImportBatch.Kind.PAYMENTS
 
-    def prepare(self) -> None:
-        super().prepare()
-        self.locked = {
-            (contract_id, doc_number, day): (credit, purpose)
-            for contract_id, doc_number, day, credit, purpose in LedgerEntry.objects.filter(
-                kind=LedgerEntry.Kind.PAYMENT, source=LedgerEntry.Source.IMPORT, is_locked=True
-            ).values_list("contract_id", "doc_number", "date", "credit", "purpose")
-        }
-
     def parse_row(self, row: Row) -> PaymentRecord:
         record = PaymentRecord(
             contract_id=self.contract_id(row),
@@ -510,13 +542,6 @@ class PaymentsImport(BillingImport):
         )
         if record.amount <= 0:
             raise RowError("amount", "сумма оплаты должна быть больше нуля")
-        locked = self.locked.get(self.key(record))
-        if locked is not None and locked != (record.amount, record.purpose):
-            raise RowError(
-                "amount",
-                f"по оплате {record.doc_number} уже выдан документ: изменить ее нельзя, "
-                "исправление вносится корректировкой",
-            )
         return record
 
     def _purpose(self, row: Row) -> str:

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Max, Sum
 
 from billing.models import Contract, LedgerEntry
+from core.dates import month_end, month_start
 from core.formatting import round_money
 
 ZERO = Decimal("0.00")
@@ -51,19 +52,67 @@ def energy_and_penalty_balances(contract: Contract, on_date: dt.date | None = No
 def account_summary(contract: Contract) -> dict:
     """Energy balance, penalties and the date of the latest entry, in one query."""
     penalty = LedgerEntry.penalty_side()
-    totals = LedgerEntry.objects.filter(contract=contract).aggregate(
-        energy_debit=Sum("debit", filter=~penalty),
-        energy_credit=Sum("credit", filter=~penalty),
-        penalty_debit=Sum("debit", filter=penalty),
-        penalty_credit=Sum("credit", filter=penalty),
-        latest=Max("date"),
+    totals = LedgerEntry.objects.filter(contract=contract).aggregate(**_summary_sums(penalty))
+    return _summary(totals)
+
+
+def account_summaries(contract_ids) -> dict[int, dict]:
+    """`account_summary` of several contracts (an organisation's), in one query."""
+    penalty = LedgerEntry.penalty_side()
+    rows = (
+        LedgerEntry.objects.filter(contract_id__in=contract_ids)
+        .values("contract_id")
+        .order_by("contract_id")
+        .annotate(**_summary_sums(penalty))
     )
+    found = {row["contract_id"]: _summary(row) for row in rows}
+    return {pk: found.get(pk) or _summary({}) for pk in contract_ids}
+
+
+def _summary_sums(penalty) -> dict:
+    return {
+        "energy_debit": Sum("debit", filter=~penalty),
+        "energy_credit": Sum("credit", filter=~penalty),
+        "penalty_debit": Sum("debit", filter=penalty),
+        "penalty_credit": Sum("credit", filter=penalty),
+        "latest": Max("date"),
+    }
+
+
+def _summary(totals: dict) -> dict:
     # Quantized: SQLite hands sums back with a long exponent; the value is the same.
-    energy = round_money((totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO))
-    penalties = round_money((totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO))
+    energy = round_money(
+        (totals.get("energy_credit") or ZERO) - (totals.get("energy_debit") or ZERO)
+    )
+    penalties = round_money(
+        (totals.get("penalty_credit") or ZERO) - (totals.get("penalty_debit") or ZERO)
+    )
     return {
         "energy": energy,
         "penalty": penalties,
         "total": energy + penalties,
-        "as_of": totals["latest"],
+        "as_of": totals.get("latest"),
     }
+
+
+def advance_payment_documents(contract: Contract, period: dt.date, limit: int = 128) -> str:
+    """Row 5 of a VAT invoice (НК РФ ст. 169 п. 5 пп. 4): the payment documents of the
+    advances received for `period`'s month, i.e. its energy payments dated within that
+    month (ПП 442 п. 82: the advances of the 10th and the 25th); «» when there are none."""
+    entries = LedgerEntry.objects.filter(
+        contract=contract,
+        kind=LedgerEntry.Kind.PAYMENT,
+        purpose=LedgerEntry.Purpose.ENERGY,
+        credit__gt=0,
+        date__gte=month_start(period),
+        date__lte=month_end(period),
+    ).order_by("date", "id")
+    text = ""
+    for entry in entries:
+        number = entry.doc_number.removeprefix("п/п").strip()
+        part = f"№ {number} от {(entry.doc_date or entry.date):%d.%m.%Y}"
+        joined = f"{text}, {part}" if text else part
+        if len(joined) > limit - 3:
+            return f"{text}, …" if text else part[:limit]
+        text = joined
+    return text

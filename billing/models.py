@@ -407,6 +407,12 @@ class ImportBatch(models.Model):
         ACCRUALS = "accruals", "начисления"
         PAYMENTS = "payments", "оплаты"
 
+    class Status(models.TextChoices):
+        QUEUED = "queued", "в очереди"
+        RUNNING = "running", "выполняется"
+        DONE = "done", "загружено"
+        FAILED = "failed", "ошибки, ничего не записано"
+
     kind = models.CharField("что загружено", max_length=16, choices=Kind.choices)
     file_name = models.CharField("файл", max_length=255)
     operator = models.CharField("оператор", max_length=150, blank=True)
@@ -422,6 +428,17 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField("создано", default=0)
     updated = models.PositiveIntegerField("обновлено", default=0)
     unchanged = models.PositiveIntegerField("без изменений", default=0)
+    # An upload from the admin runs in the background (billing.uploads); a run of
+    # the command is written when it has finished, hence the default.
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.DONE
+    )
+    upload = models.FileField("загруженный файл", upload_to="imports/%Y/%m/", blank=True)
+    dry_run = models.BooleanField("только проверка", default=False)
+    claimed_at = models.DateTimeField("взято в работу", null=True, blank=True)
+    rows_checked = models.PositiveIntegerField("проверено строк", default=0)
+    finished_at = models.DateTimeField("окончание", null=True, blank=True)
+    report = models.TextField("отчет", blank=True)
 
     class Meta:
         verbose_name = "загрузка выгрузки биллинга"
@@ -430,3 +447,7 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.file_name} ({self.started_at:%d.%m.%Y %H:%M})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

@@ -55,3 +55,8 @@ def vat_error(
         f"{group_digits(vat, 2)}, а НДС {rate_text(rate_percent)} %{during} "
         f"от {group_digits(net, 2)} — {group_digits(expected, 2)}"
     )
+
+
+def vat_included(gross: Decimal, rate_percent: Decimal) -> Decimal:
+    """НДС inside an amount that includes it (an advance): gross × rate / (100 + rate)."""
+    return round_money(gross * rate_percent / (Decimal(100) + rate_percent))

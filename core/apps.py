@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "Портал"
 
     def ready(self):
-        from core import roles, signals  # noqa: F401  (connect the receivers)
+        from core import checks, roles, signals  # noqa: F401  (connect the receivers, checks)
 
         post_migrate.connect(roles.ensure_groups, dispatch_uid="core_ensure_groups")

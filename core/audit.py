@@ -4,6 +4,7 @@ import logging
 
 from django.http import HttpRequest
 
+from core import clientip
 from core.models import AuditEvent
 
 logger = logging.getLogger("eskk.audit")
@@ -22,10 +23,8 @@ _SECRET_KEYS = {
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The peer address; behind the proxy it is the proxy's (REMOTE_ADDR is set by gunicorn)."""
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
+    """The client's address, through our own proxies only (core.clientip)."""
+    return clientip.client_ip(request)
 
 
 def event(action: str, *, request: HttpRequest | None = None, user=None, username: str = "",

@@ -31,3 +31,39 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d.%m.%Y %H:%M} {self.username or '—'} {self.action}"
+
+
+class OutboxMail(models.Model):
+    """One e-mail the portal owes someone: written with the change that causes it, sent by a task.
+
+    The row is the promise: it commits or rolls back with the change, a worker
+    claims it with a conditional UPDATE, sends it and marks it sent (core.mail).
+    """
+
+    created_at = models.DateTimeField("создано", auto_now_add=True, db_index=True)
+    name = models.CharField("письмо", max_length=64)
+    from_email = models.CharField("от кого", max_length=255)
+    to = models.JSONField("кому")
+    subject = models.CharField("тема", max_length=255)
+    body = models.TextField("текст")
+    html = models.TextField("HTML", blank=True)
+    headers = models.JSONField("заголовки", default=dict, blank=True)
+    claimed_at = models.DateTimeField("взято в отправку", null=True, blank=True)
+    sent_at = models.DateTimeField("отправлено", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField("попыток", default=0)
+    last_error = models.CharField("последняя ошибка", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "исходящее письмо"
+        verbose_name_plural = "исходящие письма"
+        ordering = ("-created_at",)
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbox_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {', '.join(self.to)}"

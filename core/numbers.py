@@ -22,3 +22,17 @@ def parse_decimal(text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
         raise ValueError(f"«{str(text).strip()}» — не число") from None
+
+
+# Latin letters that look like Cyrillic ones on a keyboard and in Excel.
+_LATIN_LOOKALIKES = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")
+
+
+def cyrillic_lookalikes(text: str) -> str:
+    """`0001c` → `0001с`, `BH` → `ВН`: Latin letters that look Cyrillic typed as Cyrillic.
+
+    The billing system writes contract numbers and voltage levels in Cyrillic; people and
+    spreadsheets often type the same-looking Latin letters. Every door that reads such a
+    value (the login and registration forms, the importers) reads it through this.
+    """
+    return text.translate(_LATIN_LOOKALIKES)

@@ -4,6 +4,9 @@
   readings, ledger entries, documents, tariffs).
 - Бухгалтер: money and documents (ledger, payments, key rates, documents), read-only contracts.
 - Поддержка: customers' accounts and requests; reads contracts, meters and payments.
+  Of a customer's account it changes the e-mail only and sends the account's mail
+  (accounts/admin.py); staff accounts, roles, groups, permissions and passwords are
+  the superusers' alone, whatever a group's permissions say.
 Nobody but a superuser edits the audit log (nobody at all, in fact: it is read-only).
 """
 

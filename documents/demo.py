@@ -11,14 +11,15 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from billing.models import LedgerEntry
-from billing.vat import vat_amount, vat_rate_for
+from billing.penalties import FIRST_ADVANCE, advance_amount
+from billing.vat import vat_amount, vat_included, vat_rate_for
 from core.dates import month_start
 from core.formatting import month_label, round_money
 from documents.models import Document
 from documents.services import issue_document
 
 VAT_INVOICE_MONTHS = 3
-ADVANCE_SHARE = Decimal("0.30")
+KWH = Decimal("0.001")
 SCALE_DOCUMENTS = 300  # for the largest contract (2002) in the benchmark data
 CORRECTION_EXTRA_KWH = Decimal("120")
 
@@ -57,17 +58,34 @@ def _vat_invoice(contract, entry: LedgerEntry, tariff: Decimal) -> Document:
     )
 
 
-def _advance_invoice(contract, last: LedgerEntry, today: dt.date, tariff: Decimal) -> None:
+def _advance_invoice(contract, last: LedgerEntry, today: dt.date) -> None:
     period = month_start(today)
     number = f"А-{contract.number}-{period:%Y%m}"
     if Document.objects.filter(contract=contract, kind="invoice", number=number).exists():
         return
-    quantity = (last.volume_kwh * ADVANCE_SHARE).quantize(Decimal(1), ROUND_HALF_UP)
-    name = f"Электроэнергия за {month_label(period)}: авансовый платеж 30 % до 10-го числа"
     issue_document(
-        contract, Document.Kind.INVOICE, number, period, period,
-        [energy_line(1, name, quantity, period, tariff)],
-    )  # fmt: skip
+        contract, Document.Kind.INVOICE, number, period, period, [advance_line(last, period)]
+    )
+
+
+def advance_line(last: LedgerEntry, period: dt.date) -> dict:
+    """The 30 % advance of `period` on last month's charge, billed as the penalty engine
+    expects it (billing.penalties.advance_amount): paying the invoice settles it exactly."""
+    amount = advance_amount(last.debit, FIRST_ADVANCE)
+    rate = vat_rate_for(period)
+    vat = vat_included(amount, rate)
+    net = amount - vat
+    quantity = (last.volume_kwh * FIRST_ADVANCE).quantize(KWH, ROUND_HALF_UP)
+    return {
+        "line_no": 1,
+        "name": f"Электроэнергия за {month_label(period)}: авансовый платеж 30 % до 10-го числа",
+        "quantity": quantity,
+        "price": (net / quantity).quantize(Decimal("0.00001"), ROUND_HALF_UP),
+        "amount_net": net,
+        "vat_rate": rate,
+        "vat": vat,
+        "amount": amount,
+    }
 
 
 def _correction(contract, corrected: Document, today: dt.date) -> None:
@@ -116,7 +134,7 @@ def seed(ctx: dict, stdout) -> None:
         if not accruals:
             continue
         invoices = [_vat_invoice(contract, entry, tariff) for entry in reversed(accruals)]
-        _advance_invoice(contract, accruals[0], today, tariff)
+        _advance_invoice(contract, accruals[0], today)
         if key == ("kemerovo", "1001"):
             _correction(contract, invoices[0], today)
     stdout.write(f"Документов: создано {Document.objects.count() - created}.")

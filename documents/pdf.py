@@ -3,7 +3,9 @@
 Fonts and the stylesheet come from this app's static files through the local
 file system; the fetcher refuses every other scheme, so rendering never goes
 to the network. An issued document's PDF is rendered once and kept in the
-default storage (outside the web root); statements are rendered every time.
+default storage (outside the web root, or S3): by a worker when the document is
+issued (DOCUMENTS_PDF_AT_ISSUE), else at its first download; statements are
+rendered every time.
 """
 
 from __future__ import annotations
@@ -75,3 +77,13 @@ def issued_pdf(
         default_storage.delete(saved)
     logger.info("documents: rendered and stored %s", name)
     return name
+
+
+def stored_pdf(document: Document) -> str:
+    """The storage name of an issued document's PDF (rendered on first need, then kept)."""
+    from documents.services import SECTIONS, document_context
+    from documents.wording import pdf_filename
+
+    section = SECTIONS[document.kind]
+    filename = pdf_filename(section.file_slug, document.number, document.period)
+    return issued_pdf(document, filename, section.fragment, lambda: document_context(document))

@@ -10,8 +10,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 
+from billing.ledger import advance_payment_documents
 from billing.models import Contract
+from billing.services import lock_entries
+from core import audit
 from documents.models import Document, DocumentLine
+from documents.qr import payment_qr
 from documents.wording import amount_in_words
 
 ZERO = Decimal("0.00")
@@ -120,6 +124,8 @@ def document_context(document: Document) -> dict:
         "vat_abs": abs(document.vat),
         "vat_rates": sorted({line.vat_rate for line in lines}),
     }
+    if document.kind == Document.Kind.INVOICE:
+        context["payment_qr"] = payment_qr(document)
     if document.is_correction:
         context["changes"] = change_totals(lines)
         context["correction_rows"] = [correction_row(line) for line in lines]
@@ -170,8 +176,17 @@ def issue_document(
     *,
     corrects: Document | None = None,
     payment_document: str = "",
+    user=None,
 ) -> Document:
-    """Store a document as issued: today's seller and buyer details frozen in, totals from lines."""
+    """Store a document as issued: today's seller and buyer details frozen in, totals from lines.
+
+    A VAT invoice without a stated payment document names the advances received for
+    its period (row 5). The ledger entries it states are locked
+    (billing.services.lock_entries) and a «document.issued» audit entry is written,
+    whichever door issued it.
+    """
+    if kind == Document.Kind.VAT_INVOICE and not payment_document:
+        payment_document = advance_payment_documents(contract, period)
     document = Document.objects.create(
         contract=contract,
         kind=kind,
@@ -185,4 +200,19 @@ def issue_document(
         **change_sums(kind, lines),
     )
     DocumentLine.objects.bulk_create([DocumentLine(document=document, **line) for line in lines])
+    locked = lock_entries(contract, kind, number)
+    audit.record(
+        "document.issued",
+        user=user,
+        target=document,
+        contract=contract.pk,
+        kind=kind,
+        amount=document.amount,
+        locked_entries=locked,
+    )
+    if settings.DOCUMENTS_PDF_AT_ISSUE:
+        from documents import tasks
+
+        # Rendered by a worker (queue `documents`) once the document is committed.
+        transaction.on_commit(lambda: tasks.render_issued_pdf.delay(document.pk))
     return document

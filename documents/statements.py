@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from billing.ledger import balance_before
+from billing.ledger import energy_and_penalty_balances
 from billing.models import Contract, LedgerEntry
 from core.dates import month_end
 from core.formatting import money, month_label
@@ -42,6 +42,7 @@ class StatementLine:
     document: str
     debit: Decimal
     credit: Decimal
+    penalty: bool = False  # of the penalty account (LedgerEntry.penalty_side)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Reconciliation:
     turnovers: list[Turnover]
     seller_name: str = ""
     buyer_name: str = ""
+    opening_penalty: Decimal = ZERO  # the part of `opening` that is the penalty account
 
     @property
     def debit_total(self) -> Decimal:
@@ -92,17 +94,53 @@ class Reconciliation:
         return self.closing if self.closing > 0 else ZERO
 
     @property
+    def closing_penalty(self) -> Decimal:
+        """The penalty account at the end (< 0 penalties owed), kept apart from energy."""
+        turnover = sum((line.credit - line.debit for line in self.lines if line.penalty), ZERO)
+        return self.opening_penalty + turnover
+
+    @property
+    def closing_energy(self) -> Decimal:
+        """«Задолженность» as on «Лицевой счет»: the energy account only."""
+        return self.closing - self.closing_penalty
+
+    @property
+    def closing_energy_sides(self) -> tuple[Decimal, Decimal]:
+        """(debit, credit) of the energy part of the closing balance."""
+        return _sides(self.closing_energy)
+
+    @property
+    def closing_penalty_sides(self) -> tuple[Decimal, Decimal]:
+        return _sides(self.closing_penalty)
+
+    @property
     def conclusion(self) -> str:
-        """«На 31.10.2026 задолженность в пользу ООО «ЭССК» составляет …»."""
+        """«На 31.10.2026 задолженность в пользу ООО «ЭССК» составляет …», energy only,
+        then the penalties apart (ГК РФ ст. 319: one never pays the other)."""
         when = f"На {self.end:%d.%m.%Y}"
-        if self.closing == 0:
-            return f"{when} задолженность отсутствует."
-        debt = abs(self.closing)
-        creditor = self.seller_name if self.closing < 0 else self.buyer_name
-        return (
-            f"{when} задолженность в пользу {creditor} составляет "
-            f"{money(debt)} ({amount_in_words(debt)})."
-        )
+        energy = self.closing_energy
+        if energy == 0:
+            text = f"{when} задолженность отсутствует."
+        else:
+            debt = abs(energy)
+            creditor = self.seller_name if energy < 0 else self.buyer_name
+            text = (
+                f"{when} задолженность в пользу {creditor} составляет "
+                f"{money(debt)} ({amount_in_words(debt)})."
+            )
+        penalty = self.closing_penalty
+        if penalty < 0:
+            text += (
+                f" Пени, начисленные и не оплаченные, составляют {money(-penalty)} "
+                f"({amount_in_words(-penalty)})."
+            )
+        elif penalty > 0:
+            text += f" Переплата по пени составляет {money(penalty)}."
+        return text
+
+
+def _sides(balance: Decimal) -> tuple[Decimal, Decimal]:
+    return (-balance, ZERO) if balance < 0 else (ZERO, balance)
 
 
 ENERGY = "Электроэнергия"
@@ -123,17 +161,23 @@ def _statement_line(entry: LedgerEntry) -> StatementLine:
         doc_name = "Корректировочный счет-фактура"
     elif entry.kind == kind.PENALTY:
         group, description, doc_name = PENALTY, f"Пени{period}", "Расчет пени"
+    elif entry.purpose == LedgerEntry.Purpose.PENALTY:
+        group, description, doc_name = PENALTY, "Оплата пени", _payment_document(entry)
     elif entry.period and entry.date <= month_end(entry.period):
         # Paid before its month was over: an advance (ПП № 442, п. 82), not a settlement.
-        group, description, doc_name = ADVANCE, f"Оплата (аванс){period}", "Платежное поручение"
+        group, description = ADVANCE, f"Оплата (аванс){period}"
+        doc_name = _payment_document(entry)
     else:
-        group, description, doc_name = PAYMENT, f"Оплата{period}", "Платежное поручение"
+        group, description, doc_name = PAYMENT, f"Оплата{period}", _payment_document(entry)
     document = ""
     if entry.doc_number:
         number = entry.doc_number.removeprefix("п/п").strip()
         document = f"{doc_name} № {number}"
         if entry.doc_date:
             document += f" от {entry.doc_date:%d.%m.%Y}"
+    elif entry.kind == kind.PENALTY:
+        # The portal's own penalty run: its reference is the calculation on that day.
+        document = f"Расчет пени на {entry.date:%d.%m.%Y}"
     return StatementLine(
         date=entry.date,
         group=group,
@@ -147,7 +191,15 @@ def _statement_line(entry: LedgerEntry) -> StatementLine:
         document=document,
         debit=entry.debit,
         credit=entry.credit,
+        penalty=group == PENALTY,
     )
+
+
+def _payment_document(entry: LedgerEntry) -> str:
+    """How the payment really came: a card payment through the portal is not an order."""
+    if entry.source == LedgerEntry.Source.CARD:
+        return "Оплата банковской картой, операция"
+    return "Платежное поручение"
 
 
 def reconciliation(contract: Contract, start: dt.date, end: dt.date) -> Reconciliation:
@@ -162,11 +214,13 @@ def reconciliation(contract: Contract, start: dt.date, end: dt.date) -> Reconcil
     for line in lines:
         turnovers[line.group].debit += line.debit
         turnovers[line.group].credit += line.credit
+    opening = energy_and_penalty_balances(contract, start - dt.timedelta(days=1))
     return Reconciliation(
         contract=contract,
         start=start,
         end=closing_day,
-        opening=balance_before(contract, start),
+        opening=opening["energy"] + opening["penalty"],
+        opening_penalty=opening["penalty"],
         lines=lines,
         turnovers=[t for t in turnovers.values() if t.debit or t.credit],
         seller_name=settings.SUPPLIER["short_name"],

@@ -3,13 +3,13 @@ and the statements built on request (reconciliation, consumption)."""
 
 from __future__ import annotations
 
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from core import files
 from core.access import contract_required
 from documents import pdf, statements
 from documents.forms import ConsumptionForm, MonthRangeForm, PeriodFilterForm
@@ -74,16 +74,9 @@ def document_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 @require_GET
 @contract_required
-def document_pdf(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+def document_pdf(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     document = _get_document_for_contract(request, kind, pk)
-    filename = _filename(document)
-    name = pdf.issued_pdf(
-        document, filename, SECTIONS[kind].fragment, lambda: document_context(document)
-    )
-    return FileResponse(
-        default_storage.open(name), as_attachment=True, filename=filename,
-        content_type="application/pdf",
-    )  # fmt: skip
+    return files.download(pdf.stored_pdf(document), _filename(document), "application/pdf")
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:

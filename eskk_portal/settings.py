@@ -5,11 +5,15 @@ SQLite file under var/. With DEBUG off the portal refuses to start without a
 real SECRET_KEY and an explicit ALLOWED_HOSTS.
 """
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+
+from core.bank import bank_details_errors
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -19,6 +23,8 @@ if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG, Django's technical 404 page instead of the portal's (core.middleware).
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
 # Used only with DEBUG on; refused below when DEBUG is off.
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  # nosec B105
@@ -35,6 +41,12 @@ if not DEBUG:
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    # A wildcard lets any Host header build the links of the portal's mail (issue 23).
+    if any(host.strip() in ("*", ".") for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("ALLOWED_HOSTS=* is refused when DEBUG is off: name the hosts.")
+    # Links in mail sent outside a request (workers, cron) need the real address.
+    if not env.str("PORTAL_BASE_URL", default=""):
+        raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG is off.")
 
 # Accepting «PASSED» for every CAPTCHA is only for automated tests.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
@@ -51,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "captcha",
-    "axes",
+    "accounts.axes_config.AxesConfig",  # django-axes, named in Russian
     "csp",
     "core",
     "accounts",
@@ -65,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PortalNotFoundMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -193,8 +207,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Brute force: five failures lock the pair contract + IP for 15 minutes.
-AXES_FAILURE_LIMIT = 5
+# Brute force (accounts/throttle.py): ten failures lock the pair contract + IP for
+# 15 minutes; never the contract itself, whatever the number of addresses.
+AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -204,6 +219,13 @@ CAPTCHA_FONT_SIZE = 32
 CAPTCHA_IMAGE_SIZE = (140, 50)
 CAPTCHA_LETTER_ROTATION = (-25, 25)
 CAPTCHA_TIMEOUT = 10
+# A Cyrillic word as in the seed, drawn with a font that has Cyrillic letters; spelled aloud
+# by flite (`apt-get install flite`) when it is installed.
+CAPTCHA_CHALLENGE_FUNCT = "accounts.captcha.cyrillic_word"
+CAPTCHA_FONT_PATH = str(
+    BASE_DIR / "documents" / "static" / "documents" / "fonts" / "DejaVuSans-Bold.ttf"
+)
+CAPTCHA_FLITE_PATH = env.str("CAPTCHA_FLITE_PATH", default=shutil.which("flite") or "") or None
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -267,8 +289,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 # lockout does not push that time further.
 AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-# The login form asks for the CAPTCHA after this many failures of contract + IP.
+# The login form asks for the CAPTCHA after this many failures of contract + IP (or of
+# the contract from all addresses); on every attempt from an address that failed
+# LOGIN_SPRAY_FAILURES_PER_HOUR logins within the hour; the owner is mailed at the
+# contract's LOGIN_OWNER_ALERT_AFTER_FAILURES-th failure. Admin-login failures are
+# counted apart (issue 23).
 LOGIN_CAPTCHA_AFTER_FAILURES = 3
+LOGIN_SPRAY_FAILURES_PER_HOUR = 20
+LOGIN_OWNER_ALERT_AFTER_FAILURES = 10
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"
 
 # --- Card payments: the acquiring gateway and the mock bank -----------------
 # The mock acquiring bank (gateway/) exists only with MOCK_GATEWAY: its app and
@@ -320,9 +349,19 @@ GATEWAY_TERMINALS = {
 SUPPLIER_BANK = {
     "bank": env.str("SUPPLIER_BANK_NAME", default="Кемеровское отделение № 8615 ПАО Сбербанк"),
     "bik": env.str("SUPPLIER_BANK_BIK", default="043207612"),
-    "account": env.str("SUPPLIER_BANK_ACCOUNT", default="40702810626020100733"),
+    "account": env.str("SUPPLIER_BANK_ACCOUNT", default="40702810926020100733"),
     "corr_account": env.str("SUPPLIER_BANK_CORR_ACCOUNT", default="30101810200000000612"),
 }
+# An invoice with a wrong account sends the customers' money nowhere: with DEBUG off the
+# portal does not start on details whose control key fails (core/bank.py); with DEBUG
+# on the system check warns.
+SUPPLIER_BANK_ERRORS = bank_details_errors(
+    SUPPLIER_BANK["bik"], SUPPLIER_BANK["account"], SUPPLIER_BANK["corr_account"]
+)
+if SUPPLIER_BANK_ERRORS and not DEBUG:
+    raise ImproperlyConfigured(
+        "Реквизиты банка поставщика (SUPPLIER_BANK_*) неверны: " + "; ".join(SUPPLIER_BANK_ERRORS)
+    )
 SUPPLIER_SIGNATORIES = {
     "head": env.str("SUPPLIER_HEAD", default="Петров А. В."),
     "head_title": env.str("SUPPLIER_HEAD_TITLE", default="Генеральный директор"),
@@ -336,3 +375,104 @@ SERVICES_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 # Callables `(since, until) -> documents issued` for the «новый документ» mail;
 # see services.notifications.IssuedDocument for what a document must offer.
 SERVICES_DOCUMENT_SOURCES: list[str] = ["documents.notifications.issued_between"]
+
+# --- deployment: Redis, Celery (issue 18) -----------------------------------
+# One Redis serves as Celery's broker, the cache, the sessions' cache and axes'
+# counters. Unset (make run, tests): tasks run eagerly in the process and the
+# cache is Django's local memory; nothing else changes.
+REDIS_URL = env.str("REDIS_URL", default="")
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+# A task is acknowledged when it has finished: a worker killed mid-task leaves it
+# to be delivered again (every task is idempotent), and one task at a time per
+# process is taken from the broker so that a kill loses at most that one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# An unacknowledged task comes back after this long (Redis has no consumer
+# heartbeat); the longest task, a billing upload, is limited well below it.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_DEFAULT_QUEUE = "imports"
+CELERY_TASK_ROUTES = {
+    "core.tasks.*": {"queue": "mail"},
+    "services.tasks.*": {"queue": "mail"},
+    "documents.tasks.*": {"queue": "documents"},
+    "billing.tasks.*": {"queue": "imports"},
+    "payments.tasks.*": {"queue": "imports"},
+}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "beat"))
+# The cron of the deployment, run by `celery beat` (the commands of the same name).
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-payments": {
+        "task": "payments.tasks.reconcile_payments",
+        "schedule": timedelta(minutes=15),
+    },
+    "send-pending-mail": {
+        "task": "core.tasks.send_pending_mail",
+        "schedule": timedelta(seconds=env.int("MAIL_SWEEP_SECONDS", default=60)),
+    },
+    # 07:00 local time: the reminders arrive at the start of the working day.
+    "send-notifications": {
+        "task": "services.tasks.send_notifications",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # On the 1st at 02:00: the penalties up to the last day of the past month.
+    "accrue-penalties": {
+        "task": "billing.tasks.accrue_penalties",
+        "schedule": crontab(day_of_month=1, hour=2, minute=0),
+    },
+}
+# The outbox (core.mail): a mail claimed by a worker that died is sent by the
+# sweep once the claim is this old.
+MAIL_CLAIM_TIMEOUT = timedelta(seconds=env.int("MAIL_CLAIM_TIMEOUT_SECONDS", default=300))
+# PDFs of issued documents are rendered by a worker when they are issued. Without
+# a worker (tasks eager) they are rendered on first download instead: an import of
+# thousands of documents would otherwise render them all inside the command.
+DOCUMENTS_PDF_AT_ISSUE = env.bool("DOCUMENTS_PDF_AT_ISSUE", default=bool(REDIS_URL))
+
+# The proxies in front of the portal (nginx, a load balancer): addresses or
+# networks, comma-separated. Only from them is X-Forwarded-For believed
+# (core.clientip), for the audit log and for django-axes' lockouts.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+
+# With Redis: one cache for every node, and sessions read from it before the
+# database (cached_db: a lost Redis loses no session). django-axes keeps its
+# database handler: its counts are shared by all nodes already, and the login
+# form's CAPTCHA rule (accounts.throttle) reads them there.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "eskk",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# Shared files: S3-compatible storage (django-storages) when a bucket is named,
+# so that every node sees every upload and rendered PDF; else MEDIA_ROOT.
+S3_BUCKET = env.str("S3_BUCKET", default=env.str("AWS_STORAGE_BUCKET_NAME", default=""))
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("S3_PREFIX", default="media"),
+            # Private objects; nobody reaches them but through the portal's views.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Behind nginx with the media volume mounted: the internal location that serves
+# a file after the portal's ownership check (core.files, deploy/nginx.conf).
+MEDIA_ACCEL_REDIRECT = env.str("MEDIA_ACCEL_REDIRECT", default="")

@@ -5,7 +5,14 @@ from django import forms
 
 from core.widgets import NativeDateInput
 from meters.models import Meter
-from meters.readings import ReadingCheck, parse_value, value_error, zone_label
+from meters.readings import (
+    ReadingCheck,
+    parse_value,
+    rollover_question,
+    spike_question,
+    value_error,
+    zone_label,
+)
 
 ROLLOVER_LABEL = "Подтверждаю: счетчик перешел через ноль"
 SPIKE_LABEL = "Подтверждаю показание, несмотря на повышенный расход"
@@ -81,6 +88,72 @@ class ReadingForm(forms.Form):
             self.add_error("date" if where == "date" else value_field_name(where), message)
         self.ask_rollover = self.ask_rollover or bool(check.rollover_unconfirmed)
         self.ask_spike = self.ask_spike or check.spike_unconfirmed
+
+
+class MeterRowForm(forms.Form):
+    """One row of the table of all meters: a value per tariff zone (all of them or none:
+    an empty row is not passed) and the confirmations the rules asked for. Prefixed by
+    the meter, so the whole table posts as one <form>."""
+
+    confirm_rollover = forms.BooleanField(label=ROLLOVER_LABEL, required=False)
+    confirm_spike = forms.BooleanField(label=SPIKE_LABEL, required=False)
+
+    def __init__(self, meter: Meter, *args, **kwargs):
+        super().__init__(*args, prefix=f"m{meter.pk}", **kwargs)
+        self.meter = meter
+        self.ask_rollover = bool(self.data.get(self.add_prefix("confirm_rollover")))
+        self.ask_spike = bool(self.data.get(self.add_prefix("confirm_spike")))
+        for zone in meter.zone_codes:
+            label = f"Показание прибора № {meter.number}"
+            attrs = {"inputmode": "decimal", "autocomplete": "off"}
+            if meter.zones > 1:
+                label += f" ({zone_label(zone)})"
+                attrs["aria-label"] = label  # the visible label is the zone alone
+            self.fields[value_field_name(zone)] = forms.CharField(
+                label=label, required=False, max_length=32, strip=False,
+                widget=forms.TextInput(attrs=attrs),
+            )  # fmt: skip
+
+    @property
+    def cells(self) -> list[tuple[forms.BoundField, str]]:
+        """Each value field with the short label shown beside it (the zone, if several)."""
+        return [
+            (self[value_field_name(zone)], "" if self.meter.zones == 1 else zone_label(zone))
+            for zone in self.meter.zone_codes
+        ]
+
+    @property
+    def filled(self) -> bool:
+        """Whether anything was typed into the row (an automatic meter takes nothing)."""
+        if not self.is_bound or self.meter.is_automatic:
+            return False
+        names = (self.add_prefix(value_field_name(zone)) for zone in self.meter.zone_codes)
+        return any(str(self.data.get(name, "")).strip() for name in names)
+
+    def clean(self):
+        data = super().clean()
+        values: dict[str, Decimal] = {}
+        if self.filled:
+            for zone in self.meter.zone_codes:
+                name = value_field_name(zone)
+                try:
+                    values[zone] = parse_value(data.get(name, ""))
+                except ValueError as error:
+                    self.add_error(name, str(error))
+        data["values"] = values
+        return data
+
+    def show(self, check: ReadingCheck) -> None:
+        """Put the rules' verdict on the row: next to its value, or under the row."""
+        for where, texts in check.errors.items():
+            for text in texts:
+                self.add_error(None if where == "date" else value_field_name(where), text)
+        for zone in check.rollover_unconfirmed:
+            self.add_error(value_field_name(zone), rollover_question(check, zone))
+            self.ask_rollover = True
+        if check.spike_unconfirmed:
+            self.add_error(None, spike_question(check))
+            self.ask_spike = True
 
 
 class MeterSearchForm(forms.Form):

@@ -10,8 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import contract_required
-from core.audit import record
-from meters.forms import MeterSearchForm, ReadingForm, ReadingUploadForm, bulk_date
+from meters.forms import (
+    MeterRowForm,
+    MeterSearchForm,
+    ReadingForm,
+    ReadingUploadForm,
+    bulk_date,
+)
 from meters.models import Meter
 from meters.readings import (
     Entry,
@@ -21,9 +26,6 @@ from meters.readings import (
     format_value,
     history,
     load_states,
-    parse_value,
-    rollover_question,
-    spike_question,
     submit_many,
     submit_reading,
     today,
@@ -139,8 +141,6 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, ALREADY_SAVED)
         else:
             if check.ok:
-                record("reading.submitted", request=request, target=meter, date=data["date"],
-                       values=data["values"])  # fmt: skip
                 messages.success(request, confirmation(check))
                 return redirect("meters:history", pk=meter.pk)
             form.show(check)
@@ -163,37 +163,16 @@ def meter_history(request: HttpRequest, pk: int) -> HttpResponse:
 # --- many meters ---------------------------------------------------------------------
 
 
-def _bulk_rows(meters: list[Meter], states: dict[int, MeterState], data=None) -> list[dict]:
-    rows = []
-    for meter in meters:
-        cells = [
-            {
-                "zone": zone,
-                "name": f"v-{meter.pk}-{zone}",
-                "label": f"Показание прибора № {meter.number}"
-                + ("" if meter.zones == 1 else f" ({zone_label(zone)})"),
-                "short": "" if meter.zones == 1 else zone_label(zone),
-                "value": (data or {}).get(f"v-{meter.pk}-{zone}", ""),
-                "errors": [],
-            }
-            for zone in meter.zone_codes
-        ]
-        rows.append(
-            {
-                "meter": meter,
-                "last": _last_reading(states[meter.pk]),
-                "cells": cells,
-                "errors": [],
-                "ask_rollover": bool((data or {}).get(f"r-{meter.pk}")),
-                "ask_spike": bool((data or {}).get(f"s-{meter.pk}")),
-                "rollover_checked": bool((data or {}).get(f"r-{meter.pk}")),
-                "spike_checked": bool((data or {}).get(f"s-{meter.pk}")),
-            }
-        )
-    return rows
+def _bulk_rows(meters: list[Meter], data=None) -> list[dict]:
+    """The table's rows: each meter's form (bound to `data` on a POST) and last reading."""
+    states = load_states(meters, depth=1)
+    return [
+        {"form": MeterRowForm(meter, data), "last": _last_reading(states[meter.pk])}
+        for meter in meters
+    ]
 
 
-def _render_bulk(request, meters, rows, *, day, date_error=None, upload=None, problems=None):
+def _render_bulk(request, rows, *, day, date_error=None, upload=None, problems=None):
     context = {
         "title": "Передача показаний: все приборы учета",
         "rows": rows,
@@ -201,34 +180,9 @@ def _render_bulk(request, meters, rows, *, day, date_error=None, upload=None, pr
         "date_error": date_error,
         "upload": upload or ReadingUploadForm(),
         "problems": problems or [],
-        "error_count": sum(bool(r["errors"]) or any(c["errors"] for c in r["cells"]) for r in rows),
+        "error_count": sum(bool(row["form"].errors) for row in rows),
     }
     return render(request, "meters/bulk.html", context)
-
-
-def _entries_from_table(rows: list[dict], day, data) -> list[tuple[dict, Entry]]:
-    """The filled rows of the table; a half-filled multi-zone row or a non-number is an error."""
-    found = []
-    for row in rows:
-        meter = row["meter"]
-        if meter.is_automatic or not any(c["value"].strip() for c in row["cells"]):
-            continue
-        values: dict[str, Decimal] = {}
-        for cell in row["cells"]:
-            try:
-                values[cell["zone"]] = parse_value(cell["value"])
-            except ValueError as error:
-                cell["errors"].append(str(error))
-        if day is not None and len(values) == len(row["cells"]):
-            entry = Entry(
-                meter=meter,
-                date=day,
-                values=values,
-                confirm_rollover=row["rollover_checked"],
-                confirm_spike=row["spike_checked"],
-            )
-            found.append((row, entry))
-    return found
 
 
 @contract_required
@@ -236,52 +190,44 @@ def bulk(request: HttpRequest) -> HttpResponse:
     """A table of every meter of the contract with a value field each; all saved or none."""
     meters = list(_contract_meters(request))
     if request.method != "POST":
-        rows = _bulk_rows(meters, load_states(meters, depth=1))
-        return _render_bulk(request, meters, rows, day=today())
-    rows = _bulk_rows(meters, load_states(meters, depth=1), request.POST)
+        return _render_bulk(request, _bulk_rows(meters), day=today())
+    rows = _bulk_rows(meters, request.POST)
     day, date_error = bulk_date(request.POST)
-    filled = _entries_from_table(rows, day, request.POST)
-    typed_errors = any(c["errors"] for r in rows for c in r["cells"])
     if date_error:
-        return _render_bulk(
-            request, meters, rows, day=request.POST.get("date", ""), date_error=date_error
-        )
-    if not filled and not typed_errors:
+        return _render_bulk(request, rows, day=request.POST.get("date", ""), date_error=date_error)
+    filled = [row["form"] for row in rows if row["form"].filled]
+    typed_errors = not all(form.is_valid() for form in filled)
+    if not filled:
         messages.error(request, "Введите показания хотя бы одного прибора учета.")
-        return _render_bulk(request, meters, rows, day=day)
-    try:
-        checks = submit_many(
-            [entry for _, entry in filled],
-            user=request.user,
-            save=not typed_errors,
+        return _render_bulk(request, rows, day=day)
+    # The rows typed right are checked against the rules even when another row is
+    # not a number, so every mistake of the table is shown at once.
+    checked = [form for form in filled if form.is_valid()]
+    entries = [
+        Entry(
+            meter=form.meter,
+            date=day,
+            values=form.cleaned_data["values"],
+            confirm_rollover=form.cleaned_data["confirm_rollover"],
+            confirm_spike=form.cleaned_data["confirm_spike"],
         )
+        for form in checked
+    ]
+    try:
+        checks = submit_many(entries, user=request.user, save=not typed_errors)
     except ReadingAlreadySaved:
         messages.error(request, ALREADY_SAVED)
-        return _render_bulk(request, meters, rows, day=day)
-    saved = not typed_errors and all(c.ok for c in checks)
-    if saved:
+        return _render_bulk(request, rows, day=day)
+    if not typed_errors and all(c.ok for c in checks):
         total = sum((c.total_consumption or 0 for c in checks), Decimal(0))
         messages.success(
             request,
             f"Передано показаний: {len(checks)}. Общий расход: {format_value(total)} кВт·ч.",
         )
         return redirect("meters:bulk")
-    for (row, _), check in zip(filled, checks, strict=True):
-        _show_check(row, check)
-    return _render_bulk(request, meters, rows, day=day)
-
-
-def _show_check(row: dict, check) -> None:
-    """Put the rules' verdict on a row of the table: next to its value, or under the row."""
-    cells = {c["zone"]: c for c in row["cells"]}
-    for where, texts in check.errors.items():
-        (row["errors"] if where == "date" else cells[where]["errors"]).extend(texts)
-    for zone in check.rollover_unconfirmed:
-        cells[zone]["errors"].append(rollover_question(check, zone))
-        row["ask_rollover"] = True
-    if check.spike_unconfirmed:
-        row["errors"].append(spike_question(check))
-        row["ask_spike"] = True
+    for form, check in zip(checked, checks, strict=True):
+        form.show(check)
+    return _render_bulk(request, rows, day=day)
 
 
 @contract_required
@@ -309,5 +255,4 @@ def upload(request: HttpRequest) -> HttpResponse:
             )
             return redirect("meters:bulk")
         problems = result.problems
-    rows = _bulk_rows(meters, load_states(meters, depth=1))
-    return _render_bulk(request, meters, rows, day=today(), upload=form, problems=problems)
+    return _render_bulk(request, _bulk_rows(meters), day=today(), upload=form, problems=problems)

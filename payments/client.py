@@ -53,7 +53,8 @@ def verify(fields: dict) -> bool:
         return False
     if fields.get("TerminalKey") != settings.PAYMENT_TERMINAL_KEY:
         return False
-    return hmac.compare_digest(fields["Token"], token(fields))
+    # As bytes: compare_digest raises TypeError on a non-ASCII str (a 500, issue 23).
+    return hmac.compare_digest(fields["Token"].encode(), token(fields).encode())
 
 
 def without_card_data(fields: dict) -> dict:
@@ -110,7 +111,9 @@ def _call(method: str, fields: dict, request: HttpRequest | None = None) -> dict
 
 
 @dataclass
-class Registration:
+class GatewayOrder:
+    """The order as the gateway registered it: its id there and the page the payer goes to."""
+
     payment_id: str
     payment_url: str
     status: str
@@ -124,7 +127,7 @@ def init(
     success_url: str,
     fail_url: str,
     request: HttpRequest | None = None,
-) -> Registration:
+) -> GatewayOrder:
     """Register the order (idempotent by OrderId at the gateway); `request` only gives
     the development address of the mock bank and of the notification URL."""
     answer = _call(
@@ -141,7 +144,7 @@ def init(
     )
     if answer.get("OrderId") != order_id or answer.get("Amount") != amount_kopecks:
         raise GatewayUnavailable("шлюз вернул другой заказ")
-    return Registration(
+    return GatewayOrder(
         payment_id=str(answer.get("PaymentId", "")),
         payment_url=str(answer.get("PaymentURL", "")),
         status=str(answer.get("Status", "")),

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
+from core import files
 from core.access import contract_required
 from services import notifications
 from services.forms import FORMS_BY_KIND, KIND_SLUGS, NotificationPreferenceForm
@@ -23,18 +24,6 @@ def _get_request_for_contract(request: HttpRequest, pk: int) -> ServiceRequest:
         pk=pk,
         contract=request.contract,
     )
-
-
-def _get_attachment_for_user(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
-    """The owner's contract sees its own files; staff who may view requests see any."""
-    attachments = Attachment.objects.filter(pk=attachment_pk, request_id=pk)
-    user = request.user
-    if not user.has_perm("services.view_attachment"):
-        contract = getattr(user, "contract", None)
-        if contract is None:
-            raise Http404
-        attachments = attachments.filter(request__contract=contract)
-    return get_object_or_404(attachments)
 
 
 def _requests_for_contract(request: HttpRequest):
@@ -132,22 +121,32 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    """A request's file, always as a download and never sniffed into something else."""
-    attachment = _get_attachment_for_user(request, pk, attachment_pk)
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """A request's file: staff who may view requests see any, a customer's person only
+    those of the chosen contract, through the cabinet's access check."""
+    if request.user.has_perm("services.view_attachment"):
+        return _send_attachment(get_object_or_404(Attachment, pk=attachment_pk, request_id=pk))
+    if request.user.is_staff:
+        raise Http404
+    return _customer_attachment_download(request, pk, attachment_pk)
+
+
+@contract_required
+def _customer_attachment_download(request: HttpRequest, pk: int, attachment_pk: int):
+    attachment = get_object_or_404(
+        Attachment, pk=attachment_pk, request_id=pk, request__contract=request.contract
+    )
+    return _send_attachment(attachment)
+
+
+def _send_attachment(attachment: Attachment) -> HttpResponse:
+    """Always as a download and never sniffed into something else."""
     try:
-        handle = attachment.file.open("rb")
+        return files.download(
+            attachment.file.name, attachment.original_name, attachment.content_type
+        )
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @contract_required

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from services import notifications
+from services import tasks
 from services.models import (
     Attachment,
     RequestStatus,
@@ -64,7 +64,7 @@ def change_status(
         locked.status = status
         locked.updated_at = now
         locked.save(update_fields=("status", "updated_at"))
-        transaction.on_commit(lambda: notifications.notify_status_change(change))
+        transaction.on_commit(lambda: tasks.notify_status_change.delay(change.pk))
     service_request.status = status
     service_request.updated_at = now
     return change

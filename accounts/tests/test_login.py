@@ -54,6 +54,23 @@ def test_logout_ends_the_session_on_the_server(client, alice, kemerovo):
     assert client.get(reverse("calculator:index")).status_code == 302
 
 
+def test_after_logout_the_login_page_says_so(client, alice, kemerovo):
+    post_login(client, kemerovo, "1001", ALICE_PASSWORD)
+    response = client.post(reverse("accounts:logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:login")
+    assert "Вы вышли из личного кабинета." in response.content.decode()
+
+
+def test_a_contract_number_typed_with_latin_lookalikes_logs_in(client, berezovsky):
+    """«0001c» with a Latin «c» is the demo's «0001с» (Cyrillic), as the importers read ВН/СН."""
+    from conftest import make_contract, make_user
+
+    user = make_user(make_contract(berezovsky, "0001с"), ALICE_PASSWORD)
+    response = post_login(client, berezovsky, "0001c", ALICE_PASSWORD)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
 def test_login_rotates_the_session_key(client, alice, kemerovo):
     client.get(reverse("accounts:login"))
     client.session["probe"] = 1
@@ -104,8 +121,17 @@ def test_switching_an_account_off_ends_its_sessions(alice_client, alice):
     assert alice_client.get(reverse("accounts:settings")).status_code == 302
 
 
-def test_a_stored_password_is_an_argon2_hash(alice):
+def test_a_stored_password_is_an_argon2_hash(alice, settings):
+    """The suite hashes with MD5 for speed (conftest.py); production's hashers are Argon2,
+    and PBKDF2 only to read hashes made before it."""
+    from eskk_portal import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    alice.set_password(ALICE_PASSWORD)
+    alice.save(update_fields=["password"])
+    alice.refresh_from_db()
     assert identify_hasher(alice.password).algorithm == "argon2"
+    assert alice.check_password(ALICE_PASSWORD)
 
 
 def test_login_marks_the_start_of_the_session(client, alice, kemerovo):

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
 from django.urls import reverse
 
@@ -43,15 +42,23 @@ def test_the_form_has_the_seed_labels_required_marks_and_agreement_link(client, 
         "Введите слово на картинке",
         "Я принимаю правила",
         "Пользовательского соглашения",
-        "Пароль должен быть не менее 6 символов длиной.",
         "Ссылка для подтверждения регистрации придет на e-mail, указанный в договоре с ЭССК",
         "Код регистрации",
         ">Регистрация</button>",
     ):
         assert label in text, label
+    for rule in (
+        "Пароль не должен быть слишком похож на другую вашу личную информацию.",
+        "Ваш пароль должен содержать как минимум 6 символов.",
+        "Пароль не должен быть слишком простым и распространенным.",
+        "Пароль не может состоять только из цифр.",
+        "Пароль не длиннее 128 символов.",
+    ):
+        assert rule in text, rule
     assert text.count('<span class="required" aria-hidden="true">*</span>') == 9
     assert f'href="{reverse("agreement")}"' in text
     assert 'src="/captcha/image/' in text
+    assert ">Показать другую картинку</a>" in text
 
 
 def test_it_registers_an_inactive_account_and_mails_the_confirmation(
@@ -67,8 +74,7 @@ def test_it_registers_an_inactive_account_and_mails_the_confirmation(
     assert user.username == "kemerovo/3003"
     assert not user.is_active and user.email_confirmed_at is None
     assert user.email == "gamma@example.ru" and user.organisation_name == "ООО «Гамма»"
-    assert identify_hasher(user.password).algorithm == "argon2"
-    assert user.check_password(NEW_PASSWORD)
+    assert user.password != NEW_PASSWORD and user.check_password(NEW_PASSWORD)
 
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
@@ -214,3 +220,51 @@ def test_mail_goes_out_only_after_the_transaction_commits(
     assert mail.outbox == [] and len(callbacks) == 1
     callbacks[0]()
     assert len(mail.outbox) == 1
+
+
+def test_the_password_hint_follows_the_validators_in_the_settings(client, db, settings):
+    settings.AUTH_PASSWORD_VALIDATORS = [
+        {
+            "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+            "OPTIONS": {"min_length": 10},
+        }
+    ]
+    from django.contrib.auth.password_validation import get_default_password_validators
+
+    get_default_password_validators.cache_clear()
+    try:
+        text = client.get(reverse("accounts:register_legal")).content.decode()
+    finally:
+        get_default_password_validators.cache_clear()
+    assert "как минимум 10 символов" in text
+    assert "только из цифр" not in text
+
+
+def test_the_captcha_is_a_cyrillic_word_spelled_aloud_by_name(client, db):
+    import re
+
+    from captcha.models import CaptchaStore
+
+    from accounts.captcha import WORDS, spoken
+
+    text = client.get(reverse("accounts:register_legal")).content.decode()
+    key = re.search(r'src="/captcha/image/(\w+)/"', text).group(1)
+    store = CaptchaStore.objects.get(hashkey=key)
+    assert store.response in WORDS and store.challenge == store.response.upper()
+    assert spoken("сруб") == "es, er, oo, beh"
+    if 'href="/captcha/audio/' in text:
+        response = client.get(f"/captcha/audio/{key}.wav")
+        assert response["Content-Type"] == "audio/wav"
+        assert b"".join(response.streaming_content).startswith(b"RIFF")
+
+
+def test_the_confirmation_mail_waits_in_the_outbox_and_a_task_sends_it(
+    client, kemerovo, gamma_contract, django_capture_on_commit_callbacks
+):
+    from core.models import OutboxMail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_registration(client, kemerovo).status_code == 302
+    row = OutboxMail.objects.get()
+    assert row.name == "accounts/confirm-registration" and row.sent_at is not None
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == row.to

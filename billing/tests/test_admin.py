@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from billing.models import Contract, ImportBatch, KeyRate, LedgerEntry
@@ -23,8 +24,15 @@ def staff_client(client, stella):
 
 
 def upload(client, text, kind="contracts", name="contracts.csv", **extra):
+    """Post the file and follow to the batch's page; the task runs once the upload commits
+    (eagerly here: no REDIS_URL)."""
     data = {"kind": kind, "file": SimpleUploadedFile(name, text.encode()), **extra}
-    return client.post(UPLOAD, data)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(UPLOAD, data)
+    assert response.status_code == 302
+    batch = ImportBatch.objects.latest("pk")
+    assert response["Location"] == reverse("admin:billing_importbatch_change", args=[batch.pk])
+    return client.get(response["Location"])
 
 
 def test_the_changelists_offer_the_upload(staff_client):
@@ -38,6 +46,8 @@ def test_staff_upload_runs_the_same_import_and_records_who(staff_client, stella)
     assert Contract.objects.filter(number="3003").exists()
     batch = ImportBatch.objects.get()
     assert (batch.user, batch.file_name, batch.created) == (stella, "contracts.csv", 1)
+    assert (batch.status, batch.rows_checked) == ("done", 1)
+    assert batch.upload.read().decode() == CONTRACTS
 
 
 def test_a_bad_upload_lists_each_row_with_the_files_own_name_and_writes_nothing(staff_client):
@@ -50,11 +60,38 @@ def test_a_bad_upload_lists_each_row_with_the_files_own_name_and_writes_nothing(
     assert "contracts.csv:3: inn: ИНН должен содержать 10 цифр" in text
     assert "billing-upload-" not in text
     assert not Contract.objects.exists()
+    assert ImportBatch.objects.get().status == "failed"
 
 
 def test_dry_run_from_the_admin_writes_nothing(staff_client):
     text = upload(staff_client, CONTRACTS, dry_run="on").content.decode()
     assert "ошибок нет" in text and not Contract.objects.exists()
+
+
+def test_the_upload_page_answers_before_the_import_runs(staff_client, stella):
+    """With a worker the request only stores the file and queues the task."""
+    data = {"kind": "contracts", "file": SimpleUploadedFile("contracts.csv", CONTRACTS.encode())}
+    with TestCase.captureOnCommitCallbacks(execute=False) as callbacks:
+        response = staff_client.post(UPLOAD, data)
+    assert response.status_code == 302 and len(callbacks) == 1
+    batch = ImportBatch.objects.get()
+    assert batch.status == "queued" and not Contract.objects.exists()
+    page = staff_client.get(response["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page and "в очереди" in page
+    callbacks[0]()
+    batch.refresh_from_db()
+    assert batch.status == "done" and Contract.objects.filter(number="3003").exists()
+    assert 'http-equiv="refresh"' not in staff_client.get(response["Location"]).content.decode()
+
+
+def test_a_second_delivery_of_the_upload_task_imports_nothing_again(staff_client):
+    from billing import uploads
+
+    upload(staff_client, CONTRACTS)
+    batch = ImportBatch.objects.get()
+    assert uploads.run(batch.pk) == "done"
+    batch.refresh_from_db()
+    assert batch.created == 1 and Contract.objects.count() == 1
 
 
 def test_a_customer_cannot_reach_the_upload(alice_client):

@@ -24,3 +24,12 @@ def test_it_reads_numbers_typed_the_russian_way(text, number):
 def test_anything_else_is_a_value_error(text):
     with pytest.raises(ValueError):
         parse_decimal(text)
+
+
+def test_latin_lookalikes_are_read_as_cyrillic():
+    from core.numbers import cyrillic_lookalikes
+
+    assert cyrillic_lookalikes("0001c") == "0001с"
+    assert cyrillic_lookalikes("CH1") == "СН1"
+    assert cyrillic_lookalikes("BH") == "ВН"
+    assert cyrillic_lookalikes("1001/Д") == "1001/Д"

@@ -122,6 +122,36 @@ def test_rendering_never_fetches_from_the_network(monkeypatch):
     assert content.startswith(b"%PDF")
 
 
+def test_with_a_worker_the_pdf_is_rendered_when_the_document_is_issued(
+    alice_client, alice_contract, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.DOCUMENTS_PDF_AT_ISSUE = True
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        invoice = make_vat_invoice(alice_contract)
+    assert len(callbacks) == 1
+    name = stored_name(invoice, "schet-faktura_123_2026-10.pdf")
+    assert default_storage.exists(name)
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(pdf, "render_pdf", must_not_render)
+    from documents import tasks
+
+    assert tasks.render_issued_pdf(invoice.pk) == name  # a second delivery renders nothing
+    url = reverse("documents:vat_invoices_pdf", args=[invoice.pk])
+    assert b"".join(alice_client.get(url).streaming_content).startswith(b"%PDF")
+
+
+def test_without_a_worker_issuing_queues_no_rendering(
+    alice_contract, settings, django_capture_on_commit_callbacks
+):
+    assert settings.DOCUMENTS_PDF_AT_ISSUE is False
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_vat_invoice(alice_contract)
+    assert callbacks == []
+
+
 @pytest.mark.parametrize(
     ("factory", "url_name"),
     [(make_vat_invoice, "documents:vat_invoices_pdf"), (make_invoice, "documents:invoices_pdf")],

@@ -1,0 +1,93 @@
+"""«Загрузить выгрузку биллинга» in the background: the admin page answers at once.
+
+`submit` keeps the file in the default storage and an ImportBatch «в очереди»;
+after commit the task `billing.tasks.run_upload` (queue `imports`, acks_late)
+calls `run`, which runs the very import command an operator would, on that
+file, and writes its progress and its `file:line: column: reason` report on
+the batch (the ImportBatch admin page shows them). A run is claimed with a
+conditional UPDATE; a run killed mid-way wrote nothing (the import's write is
+one transaction) and is taken over once its claim is UPLOAD_CLAIM_TIMEOUT old.
+"""
+
+import datetime as dt
+import logging
+import tempfile
+from io import StringIO
+from pathlib import Path
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from billing.importers import IMPORTS
+from billing.models import ImportBatch
+
+logger = logging.getLogger(__name__)
+
+# Longer than any upload may run (a worker's time limit), shorter than a day.
+UPLOAD_CLAIM_TIMEOUT = dt.timedelta(hours=1)
+
+
+def submit(upload: UploadedFile, kind: str, dry_run: bool, user) -> ImportBatch:
+    """Store the uploaded file and queue its import; returns the batch to watch."""
+    from billing import tasks
+
+    with transaction.atomic():
+        batch = ImportBatch(
+            kind=kind,
+            file_name=Path(upload.name).name[:255],
+            user=user,
+            status=ImportBatch.Status.QUEUED,
+            dry_run=dry_run,
+        )
+        batch.upload.save(Path(upload.name).name, upload, save=False)
+        batch.save()
+        transaction.on_commit(lambda: tasks.run_upload.delay(batch.pk))
+    return batch
+
+
+def run(batch_pk: int) -> str:
+    """Run the import of a submitted batch once; returns its final status."""
+    now = timezone.now()
+    claimed = (
+        ImportBatch.objects.filter(pk=batch_pk)
+        .filter(
+            Q(status=ImportBatch.Status.QUEUED)
+            | Q(status=ImportBatch.Status.RUNNING, claimed_at__lt=now - UPLOAD_CLAIM_TIMEOUT)
+        )
+        .update(status=ImportBatch.Status.RUNNING, claimed_at=now, rows_checked=0)
+    )
+    if not claimed:
+        return ImportBatch.objects.get(pk=batch_pk).status
+    batch = ImportBatch.objects.get(pk=batch_pk)
+    command, _ = IMPORTS[batch.kind]
+    out, err = StringIO(), StringIO()
+    with tempfile.TemporaryDirectory(prefix="billing-upload-") as folder:
+        # The command reads a path (twice: check, then write), under the file's own name.
+        target = Path(folder) / batch.file_name
+        with batch.upload.open("rb") as source, open(target, "wb") as handle:
+            for chunk in source.chunks():
+                handle.write(chunk)
+        options = {"stdout": out, "stderr": err, "user_id": batch.user_id, "batch_id": batch.pk}
+        if batch.dry_run:
+            options["dry_run"] = True
+        try:
+            call_command(command, str(target), **options)
+            status = ImportBatch.Status.DONE
+        except CommandError as error:
+            err.write(str(error))
+            status = ImportBatch.Status.FAILED
+    prefix = f"{folder}/"
+    report = "\n".join(
+        line.replace(prefix, "")
+        for line in (err.getvalue() + "\n" + out.getvalue()).splitlines()
+        if line.strip()
+    )
+    ImportBatch.objects.filter(pk=batch_pk).update(
+        status=status, report=report, finished_at=timezone.now()
+    )
+    logger.info("billing upload %s (%s): %s", batch_pk, batch.file_name, status)
+    return status
