@@ -19,7 +19,7 @@ from accounts.forms import (
     PortalSetPasswordForm,
     RegistrationForm,
 )
-from core.access import contract_required
+from core.access import contract_required, landing
 
 BACKEND = "accounts.backends.PortalBackend"
 
@@ -47,7 +47,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
             login(request, form.get_user())
-            return redirect(_safe_next(request) or "billing:account")
+            return redirect(_safe_next(request) or landing(request.user))
     else:
         form = LoginForm(request)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
