@@ -28,6 +28,20 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
+# Argon2 is slow on purpose (about 50 ms a hash); the suite hashes and checks thousands
+# of passwords. accounts/tests/test_login.py::test_a_stored_password_is_an_argon2_hash
+# puts the production hashers back and checks them.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _isolated_media(settings, tmp_path):
     """Uploaded and rendered files of a test go to its own folder."""

@@ -17,7 +17,10 @@ def token(fields: dict, password: str) -> str:
 
 
 def verify(fields: dict, password: str) -> bool:
-    return hmac.compare_digest(str(fields.get("Token", "")), token(fields, password))
+    # As bytes: compare_digest raises TypeError on a non-ASCII str (issue 23).
+    return hmac.compare_digest(
+        str(fields.get("Token", "")).encode(), token(fields, password).encode()
+    )
 
 
 def _text(value) -> str:

@@ -1,6 +1,5 @@
 """The mock bank's HTTP face: a JSON API for the merchant and pages for the card holder."""
 
-import json
 import logging
 
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from core import clientip, jsonbody
 from gateway import services
 from gateway.forms import CardForm
 from gateway.models import Order
@@ -17,14 +17,35 @@ from gateway.notifications import send_pending
 logger = logging.getLogger("eskk.gateway")
 
 
+class RefusedBody(Exception):
+    """A body the bank's API does not parse: over 64 KB, not a JSON object, or unsafe values."""
+
+    def __init__(self, error: jsonbody.BadBody):
+        self.status = error.status
+        self.reason = error.reason
+
+
 def _json_body(request: HttpRequest) -> dict:
+    body = b""
     try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise services.ApiError("9", "Неверный формат запроса") from None
-    if not isinstance(data, dict):
-        raise services.ApiError("9", "Неверный формат запроса")
-    return data
+        body = jsonbody.read_body(request)
+        return jsonbody.parse_object(body or b"{}")
+    except jsonbody.BadBody as error:
+        logger.warning(
+            "gateway: refused a request from %s: %s: %r",
+            clientip.client_ip(request) or "-",
+            error.reason,
+            jsonbody.excerpt(body)[:200],
+        )
+        raise RefusedBody(error) from None
+
+
+def _refused(error: RefusedBody) -> JsonResponse:
+    return JsonResponse(
+        {"Success": False, "ErrorCode": "9", "Message": "Неверный формат запроса",
+         "Details": error.reason},
+        status=error.status,
+    )  # fmt: skip
 
 
 def _error(error: services.ApiError) -> JsonResponse:
@@ -39,6 +60,8 @@ def api_init(request: HttpRequest) -> JsonResponse:
     """Init: register an order, answer with the payment page's URL."""
     try:
         order = services.init(_json_body(request))
+    except RefusedBody as error:
+        return _refused(error)
     except services.ApiError as error:
         return _error(error)
     return JsonResponse(
@@ -61,6 +84,8 @@ def api_get_state(request: HttpRequest) -> JsonResponse:
     """GetState: the order's status as the bank knows it now."""
     try:
         order = services.get_state(_json_body(request))
+    except RefusedBody as error:
+        return _refused(error)
     except services.ApiError as error:
         return _error(error)
     # The request succeeded whatever the payment's fate; the fate is in Status.

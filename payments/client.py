@@ -53,7 +53,8 @@ def verify(fields: dict) -> bool:
         return False
     if fields.get("TerminalKey") != settings.PAYMENT_TERMINAL_KEY:
         return False
-    return hmac.compare_digest(fields["Token"], token(fields))
+    # As bytes: compare_digest raises TypeError on a non-ASCII str (a 500, issue 23).
+    return hmac.compare_digest(fields["Token"].encode(), token(fields).encode())
 
 
 def without_card_data(fields: dict) -> dict:

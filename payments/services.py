@@ -1,5 +1,6 @@
 """Card payments: registering with the gateway and crediting the account exactly once."""
 
+import json
 import logging
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from billing.models import Contract, LedgerEntry
 from billing.services import credit_payment
-from core import audit
+from core import audit, clientip, jsonbody
 from payments import client
 from payments.models import Payment, PaymentEvent
 
@@ -103,17 +104,8 @@ def handle_notification(message, request: HttpRequest | None = None) -> bool:
     """
     if not isinstance(message, dict) or not client.verify(message):
         safe = client.without_card_data(message) if isinstance(message, dict) else {}
-        PaymentEvent.objects.create(
-            kind=PaymentEvent.Kind.REFUSED, message=safe, note="неверная подпись"
-        )
-        payment = _find(safe)
-        audit.record(
-            "payment.notification_refused",
-            request=request,
-            target=payment or safe.get("OrderId", ""),
-            reason="bad signature",
-        )
-        logger.warning("notification refused: bad signature for %s", safe.get("OrderId"))
+        body = json.dumps(safe, ensure_ascii=False, default=str).encode()
+        refuse_notification(request, body, "bad signature", target=_find(safe))
         return False
     payment = _find(message)
     if payment is None:
@@ -126,6 +118,24 @@ def handle_notification(message, request: HttpRequest | None = None) -> bool:
     )
     settle(payment, request=request)
     return True
+
+
+def refuse_notification(
+    request: HttpRequest | None, body: bytes, reason: str, target: Payment | None = None
+) -> None:
+    """A refused notification: its first 2 KB and the sender's address, never the whole body
+    (a forged 2.5 MB body was stored whole, issue 23)."""
+    ip = clientip.client_ip(request)
+    PaymentEvent.objects.create(
+        kind=PaymentEvent.Kind.REFUSED,
+        payment=target,
+        message={"excerpt": jsonbody.excerpt(body), "ip": ip},
+        note=reason[:255],
+    )
+    audit.record(
+        "payment.notification_refused", request=request, target=target or "", reason=reason
+    )
+    logger.warning("notification refused from %s: %s", ip or "-", reason)
 
 
 def _find(message: dict) -> Payment | None:

@@ -1,10 +1,9 @@
-import json
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_POST
 from billing.ledger import account_summary
 from billing.models import LedgerEntry
 from billing.services import penalty_report
+from core import jsonbody
 from core.access import contract_required
 from payments import client, services
 from payments.forms import PayForm
@@ -84,10 +84,14 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
 def notify(request: HttpRequest) -> HttpResponse:
     """The gateway's notification: no login, authenticated by its signature only.
     «OK» tells the gateway to stop retrying."""
+    body = b""
     try:
-        message = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return HttpResponseBadRequest("bad request")
+        body = jsonbody.read_body(request)
+        message = jsonbody.parse_object(body)
+    except jsonbody.BadBody as error:
+        # Malformed or oversized: a short record of who sent what, and a 4xx (issue 23).
+        services.refuse_notification(request, body, error.reason)
+        return HttpResponse(error.reason, status=error.status, content_type="text/plain")
     try:
         accepted = services.handle_notification(message, request=request)
     except (client.GatewayUnavailable, client.GatewayError):

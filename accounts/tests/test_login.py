@@ -121,8 +121,17 @@ def test_switching_an_account_off_ends_its_sessions(alice_client, alice):
     assert alice_client.get(reverse("accounts:settings")).status_code == 302
 
 
-def test_a_stored_password_is_an_argon2_hash(alice):
+def test_a_stored_password_is_an_argon2_hash(alice, settings):
+    """The suite hashes with MD5 for speed (conftest.py); production's hashers are Argon2,
+    and PBKDF2 only to read hashes made before it."""
+    from eskk_portal import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+    alice.set_password(ALICE_PASSWORD)
+    alice.save(update_fields=["password"])
+    alice.refresh_from_db()
     assert identify_hasher(alice.password).algorithm == "argon2"
+    assert alice.check_password(ALICE_PASSWORD)
 
 
 def test_login_marks_the_start_of_the_session(client, alice, kemerovo):

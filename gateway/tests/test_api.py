@@ -77,5 +77,5 @@ def test_get_state_reports_the_orders_status(client):
 
 def test_garbage_is_an_error_answer_not_a_crash(client):
     response = client.post("/gateway/v2/Init", b"\x00not json", content_type="application/json")
-    assert response.status_code == 200
+    assert response.status_code == 400  # malformed bodies are a 4xx (issue 23)
     assert response.json()["Success"] is False
