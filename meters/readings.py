@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Window
+from django.db.models import F, Max, Window
 from django.db.models.functions import DenseRank
 from django.utils import timezone
 
+from core import audit
 from core.formatting import group_digits, month_label
 from core.numbers import parse_decimal
 from meters.models import ClosedPeriod, Meter, Reading, ReadingZone
@@ -36,6 +37,17 @@ Values = dict[str, Decimal]
 
 class ReadingAlreadySaved(Exception):
     """Another request saved a reading for this meter and date first."""
+
+
+def last_reading_dates(contract_ids) -> dict[int, dt.date]:
+    """The date of the latest reading of any meter of each contract, in one query."""
+    rows = (
+        Reading.objects.filter(meter__delivery_point__contract_id__in=contract_ids)
+        .values("meter__delivery_point__contract_id")
+        .order_by("meter__delivery_point__contract_id")
+        .annotate(latest=Max("date"))
+    )
+    return {row["meter__delivery_point__contract_id"]: row["latest"] for row in rows}
 
 
 def parse_value(text: str) -> Decimal:
@@ -150,7 +162,7 @@ class MeterState:
         }
 
 
-def spike_limit(meter: Meter, average: Decimal | None, months: Decimal) -> Decimal | None:
+def spike_limit(average: Decimal | None, months: Decimal) -> Decimal | None:
     """The most kWh a reading may show without a confirmation, or None without a history.
 
     Seed rule: a consumption more than SPIKE_FACTOR times the monthly average
@@ -171,6 +183,24 @@ def rollover_limit(meter: Meter, spike: Decimal | None) -> Decimal:
     if spike is not None:
         return spike
     return meter.register_span / 10 * meter.coefficient
+
+
+def rollover_error(reading: Reading) -> str | None:
+    """Why `reading` may not be marked as a pass through zero, or None (staff's door).
+
+    The same rule as a customer's confirmation in `validate_reading`: the
+    consumption across zero since the reading before it is within `rollover_limit`.
+    """
+    meter = reading.meter
+    state = load_states([meter])[meter.pk]
+    previous = state.latest_before(reading.date)
+    old = previous[1].get(reading.zone) if previous else None
+    if old is None or reading.value >= old.value:
+        return None
+    average = state.average_monthly(before=reading.date)
+    most = rollover_limit(meter, spike_limit(average, months_between(previous[0], reading.date)))
+    wrapped = meter.consumption(old.value, reading.value, rollover=True)
+    return implausible_rollover(old.value, wrapped, most) if wrapped > most else None
 
 
 @dataclass
@@ -292,7 +322,7 @@ def validate_reading(
         return check
     previous_day, previous_readings = check.previous
     check.average = state.average_monthly(before=date)
-    limit = spike_limit(meter, check.average, months_between(previous_day, date))
+    limit = spike_limit(check.average, months_between(previous_day, date))
     for zone, value in values.items():
         old = previous_readings.get(zone)
         if old is None:
@@ -369,7 +399,11 @@ def today() -> dt.date:
 
 
 def _write(checks: list[ReadingCheck], *, user, source: str) -> None:
-    """Create or replace the readings of accepted checks; the unique constraint guards races."""
+    """Create or replace the readings of accepted checks; the unique constraint guards races.
+
+    Each reading leaves a «reading.submitted» audit entry here, so the form, the
+    table and the upload leave the same trace.
+    """
     created, replaced = [], []
     for check in checks:
         status = Reading.Status.FLAGGED if check.spike else Reading.Status.ACCEPTED
@@ -382,6 +416,17 @@ def _write(checks: list[ReadingCheck], *, user, source: str) -> None:
             reading.rollover = zone in check.rollover_zones
             reading.submitted_by = user
             (replaced if existing else created).append(reading)
+    events = [
+        audit.event(
+            "reading.submitted",
+            user=user,
+            target=check.meter,
+            date=check.date,
+            values={zone: str(value) for zone, value in check.values.items()},
+            source=source,
+        )
+        for check in checks
+    ]
     try:
         with transaction.atomic():
             Reading.objects.bulk_create(created, batch_size=1000)
@@ -390,6 +435,7 @@ def _write(checks: list[ReadingCheck], *, user, source: str) -> None:
                 ["value", "source", "status", "rollover", "submitted_by"],
                 batch_size=1000,
             )
+            audit.record_many(events)
     except IntegrityError:
         raise ReadingAlreadySaved from None
 
