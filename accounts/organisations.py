@@ -3,6 +3,8 @@
 from django.db import transaction
 
 from accounts.models import Membership, Organisation, OrganisationContract, Role, User
+from billing.ledger import account_summaries
+from meters.readings import last_reading_dates
 
 
 @transaction.atomic
@@ -26,3 +28,20 @@ def open_organisation(user: User) -> Membership | None:
         if organisation.memberships.exists():
             return None
     return Membership.objects.create(user=user, organisation=organisation, role=Role.OWNER)
+
+
+def contracts_overview(membership: Membership) -> list[dict]:
+    """Every contract the person may choose with its debt, penalty and last reading date
+    (billing's and meters' own figures), for the summary on «Лицевой счет»: three queries."""
+    contracts = list(membership.granted_contracts().select_related("branch"))
+    ids = [contract.pk for contract in contracts]
+    summaries = account_summaries(ids)
+    readings = last_reading_dates(ids)
+    return [
+        {
+            "contract": contract,
+            "summary": summaries[contract.pk],
+            "last_reading": readings.get(contract.pk),
+        }
+        for contract in contracts
+    ]

@@ -28,9 +28,11 @@ CHOSEN_CONTRACT = "contract_id"
 
 # Every URL a logged-in person may reach, by name, and the section it belongs to.
 # A cabinet URL missing here is refused to everyone, and tests/test_url_access.py
-# fails until it gets its rule. None: any logged-in person, with no contract.
+# fails until it gets its rule. None: any person of an organisation (or, outside
+# the cabinet, anyone logged in).
 URL_SECTIONS: dict[str, Section | None] = {
     "accounts:logout": None,
+    "choose_contract": None,
     "accounts:settings": Section.SETTINGS,
     "accounts:password_change": Section.SETTINGS,
     "accounts:email_change": Section.SETTINGS,
@@ -133,10 +135,11 @@ def contract_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         sections = ROLE_SECTIONS[membership.role]
         request.membership = membership
         request.sections = sections
-        section = URL_SECTIONS.get(request.resolver_match.view_name, "")
-        if not section:
+        name = request.resolver_match.view_name
+        if name not in URL_SECTIONS:
             raise PermissionDenied("Для этой страницы не задано правило доступа.")
-        if section not in sections:
+        section = URL_SECTIONS[name]
+        if section is not None and section not in sections:
             return section_denied(request, section)
         contract = chosen_contract(request, membership)
         if contract is None:

@@ -16,4 +16,8 @@ def portal(request: HttpRequest) -> dict:
             membership = membership_of(user)
             sections = ROLE_SECTIONS[membership.role] if membership else frozenset()
         context["cabinet_menu"] = menu_for(request.path, sections)
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        # Lazy: queried only when the switcher is shown (more than one contract).
+        context["contract_choices"] = membership.granted_contracts().select_related("branch")
     return context

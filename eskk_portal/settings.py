@@ -41,6 +41,12 @@ if not DEBUG:
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    # A wildcard lets any Host header build the links of the portal's mail (issue 23).
+    if any(host.strip() in ("*", ".") for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("ALLOWED_HOSTS=* is refused when DEBUG is off: name the hosts.")
+    # Links in mail sent outside a request (workers, cron) need the real address.
+    if not env.str("PORTAL_BASE_URL", default=""):
+        raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG is off.")
 
 # Accepting «PASSED» for every CAPTCHA is only for automated tests.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
@@ -72,6 +78,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PortalNotFoundMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
