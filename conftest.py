@@ -1,7 +1,8 @@
 """Personas shared by every app's tests.
 
-Alice owns contract 1001 in Кемерово; Bob holds contract 7007 of another
-customer in the same city; Stella is staff with no contract.
+Alice owns contract 1001 in Кемерово («Руководитель» of its organisation);
+Carol is her «Бухгалтер» and Erin her «Энергетик»; Bob holds contract 7007
+of another customer in the same city; Stella is staff with no contract.
 """
 
 import datetime as dt
@@ -13,6 +14,7 @@ import pytest
 
 ALICE_PASSWORD = "Alice-Secret-2026"
 BOB_PASSWORD = "Bob-Secret-2026"
+MEMBER_PASSWORD = "Member-Secret-2026"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -111,14 +113,17 @@ def make_contract(branch, number, *, inn="4205000016", kpp="420501001", name=Non
 
 def make_user(contract, password, email="user@example.ru"):
     from accounts.models import User, login_name
+    from accounts.organisations import open_organisation
 
-    return User.objects.create_user(
+    user = User.objects.create_user(
         username=login_name(contract.branch, contract.number),
         password=password,
         email=email,
         contract=contract,
         organisation_name=contract.customer.name,
     )
+    open_organisation(user)
+    return user
 
 
 @pytest.fixture
@@ -139,6 +144,35 @@ def bob_contract(kemerovo):
 @pytest.fixture
 def bob(bob_contract):
     return make_user(bob_contract, BOB_PASSWORD, email="bob@example.ru")
+
+
+def make_member(owner, role, email, *, password=MEMBER_PASSWORD, contracts=None):
+    """An employee of the owner's organisation with a role and granted contracts
+    (the owner's own contract by default); logs in by e-mail."""
+    from accounts.models import Membership, User
+
+    user = User.objects.create_user(username=email, password=password, email=email)
+    membership = Membership.objects.create(
+        user=user, organisation=owner.membership.organisation, role=role
+    )
+    membership.contracts.set(contracts if contracts is not None else [owner.contract])
+    return user
+
+
+@pytest.fixture
+def carol(alice):
+    """Alice's accountant («Бухгалтер») on contract 1001."""
+    from accounts.models import Role
+
+    return make_member(alice, Role.ACCOUNTANT, "carol@example.ru")
+
+
+@pytest.fixture
+def erin(alice):
+    """Alice's power engineer («Энергетик») on contract 1001."""
+    from accounts.models import Role
+
+    return make_member(alice, Role.ENGINEER, "erin@example.ru")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import User
+from accounts.models import Membership, Organisation, OrganisationContract, User
 from core.audit import record
 
 # What a staff member who is not a superuser sees of a customer's account, and the one
@@ -258,3 +258,29 @@ class UserAdmin(BaseUserAdmin):
         for username in usernames:
             record("admin.user_deactivated", request=request, target=username)
         self.message_user(request, f"Отключено учетных записей: {count}.")
+
+
+class OrganisationContractInline(admin.TabularInline):
+    model = OrganisationContract
+    extra = 0
+    autocomplete_fields = ("contract",)
+    readonly_fields = ("attached_at",)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    filter_horizontal = ("contracts",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    """Organisations with their contracts and people: staff attach a contract here (issue 19)."""
+
+    list_display = ("customer", "created_at")
+    search_fields = ("customer__name", "customer__inn", "attachments__contract__number")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    inlines = (OrganisationContractInline, MembershipInline)

@@ -24,9 +24,12 @@ class PortalBackend(ModelBackend):
         return user
 
     def get_user(self, user_id):
-        # Every cabinet page needs the user's contract (core.access): one query, not two.
-        # Only the contract: each joined table costs more to compile than most pages save.
+        # Every cabinet page needs the person's membership (core.access): one query, not two.
+        # Only that: each joined table costs more to compile than most pages save.
         user = (
-            get_user_model()._default_manager.select_related("contract").filter(pk=user_id).first()
+            get_user_model()
+            ._default_manager.select_related("membership")
+            .filter(pk=user_id)
+            .first()
         )
         return user if user is not None and user.is_active else None

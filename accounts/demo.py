@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from accounts.models import User, login_name
+from accounts.organisations import open_organisation
 from billing.demo import UNREGISTERED_CONTRACT
 
 # Demo-only credentials, printed by seed_demo and listed in the README.
@@ -34,6 +35,7 @@ def seed(ctx: dict, stdout) -> None:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        open_organisation(user)
         logins.append(f"  г. {contract.branch.name} / {contract.number} / {DEMO_PASSWORD}")
     admin, created = User.objects.get_or_create(
         username=ADMIN_LOGIN,

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from billing.models import Branch, Contract
+from billing.models import Branch, Contract, Customer
 
 
 def login_name(branch: Branch, contract_number: str) -> str:
@@ -66,3 +66,90 @@ class User(AbstractUser):
     def registration_expired(self, now) -> bool:
         """An unconfirmed registration older than 72 hours: its link and approval no longer work."""
         return self.awaits_confirmation and now >= self.registration_expires_at
+
+
+class Role(models.TextChoices):
+    """What a person does for their organisation; each role opens its own sections
+    (accounts.sections.ROLE_SECTIONS)."""
+
+    OWNER = "owner", "Руководитель"
+    ACCOUNTANT = "accountant", "Бухгалтер"
+    ENGINEER = "engineer", "Энергетик"
+
+
+class Organisation(models.Model):
+    """The customer (billing's ИНН + КПП) as the portal knows it: its people and the
+    contracts it has attached. Every contract of an organisation is of its customer's ИНН."""
+
+    customer = models.ForeignKey(
+        Customer, models.PROTECT, related_name="organisations", verbose_name="потребитель"
+    )
+    contracts = models.ManyToManyField(
+        Contract,
+        through="OrganisationContract",
+        related_name="+",
+        verbose_name="договоры",
+    )
+    created_at = models.DateTimeField("создана", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "организация"
+        verbose_name_plural = "организации"
+
+    def __str__(self) -> str:
+        return str(self.customer)
+
+
+class OrganisationContract(models.Model):
+    """A contract attached to an organisation; a contract belongs to one organisation at most."""
+
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="attachments", verbose_name="организация"
+    )
+    contract = models.OneToOneField(
+        Contract, models.PROTECT, related_name="organisation_link", verbose_name="договор"
+    )
+    attached_at = models.DateTimeField("подключен", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "договор организации"
+        verbose_name_plural = "договоры организации"
+
+    def __str__(self) -> str:
+        return f"{self.contract} → {self.organisation}"
+
+
+class Membership(models.Model):
+    """A person's place in an organisation: the role and the contracts granted.
+
+    A «Руководитель» sees every contract of the organisation; an employee only
+    those in `contracts`. Deleting the membership revokes the person: the
+    access check (core.access) ends their sessions on the next request.
+    """
+
+    user = models.OneToOneField(
+        User, models.CASCADE, related_name="membership", verbose_name="пользователь"
+    )
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="memberships", verbose_name="организация"
+    )
+    role = models.CharField("роль", max_length=16, choices=Role.choices)
+    contracts = models.ManyToManyField(
+        Contract, blank=True, related_name="+", verbose_name="доступные договоры"
+    )
+    created_at = models.DateTimeField("добавлен", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "сотрудник организации"
+        verbose_name_plural = "сотрудники организаций"
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+    def granted_contracts(self):
+        """The contracts this person may choose: all the organisation's for its head,
+        the granted ones (still attached to the organisation) for an employee."""
+        contracts = Contract.objects.filter(organisation_link__organisation_id=self.organisation_id)
+        if self.role != Role.OWNER:
+            contracts = contracts.filter(pk__in=self.contracts.values("pk"))
+        return contracts

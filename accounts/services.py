@@ -6,6 +6,7 @@ so that the links in the e-mails point at the host the person used.
 
 import enum
 from collections.abc import Callable
+from datetime import timedelta
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -19,8 +20,10 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts import mail, tokens
 from accounts.models import User, login_name
+from accounts.organisations import open_organisation
 from billing.models import Branch, Contract
 from core.audit import record
+from core.models import AuditEvent
 
 AbsoluteUrl = Callable[[str], str]
 
@@ -129,6 +132,7 @@ def register(
     user.confirmation_sent_to = send_to
     user.set_password(password)
     user.save()
+    open_organisation(user)
     if send_to:
         send_confirmation(user, absolute_url)
     record("registration.started", request=request, user=user, route=outcome.name)
@@ -179,11 +183,33 @@ def confirm_registration(token: str) -> User:
     if not claimed:
         raise tokens.LinkUsed
     user.is_active, user.email_confirmed_at = True, now
+    record("registration.confirmed", user=user)
     return user
 
 
 @transaction.atomic
-def request_email_change(user: User, new_email: str, absolute_url: AbsoluteUrl) -> None:
+def change_password(user: User, password: str, *, request=None) -> None:
+    """Set a new password the owner typed (the form checked the old one and the rules)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record("password.changed", request=request, user=user)
+
+
+# At most this many e-mail-change mails an hour per user (issue 23): the form is no mail cannon.
+EMAIL_CHANGES_PER_HOUR = 5
+
+
+def email_change_allowed(user: User) -> bool:
+    """Fewer than EMAIL_CHANGES_PER_HOUR changes asked within the hour (counted in the audit log)."""
+    since = timezone.now() - timedelta(hours=1)
+    asked = AuditEvent.objects.filter(user=user, action="email.change_requested", at__gte=since)
+    return asked.count() < EMAIL_CHANGES_PER_HOUR
+
+
+@transaction.atomic
+def request_email_change(
+    user: User, new_email: str, absolute_url: AbsoluteUrl, *, request=None
+) -> None:
     """Keep the new address aside, send it a link, tell the old address."""
     user.pending_email = new_email
     user.save(update_fields=["pending_email"])
@@ -193,9 +219,10 @@ def request_email_change(user: User, new_email: str, absolute_url: AbsoluteUrl) 
     mail.send_after_commit("confirm-email-change", new_email, {**context, "link": link})
     if user.email:
         mail.send_after_commit("email-change-notice", user.email, context)
+    record("email.change_requested", request=request, user=user, new_email=new_email)
 
 
-def confirm_email_change(token: str, user: User) -> str:
+def confirm_email_change(token: str, user: User, *, request=None) -> str:
     """Make the pending address the account's e-mail; the link must be the user's own."""
     token_user = tokens.read_token(token, tokens.EMAIL_CHANGE)
     if token_user.pk != user.pk:
@@ -209,6 +236,7 @@ def confirm_email_change(token: str, user: User) -> str:
     if not claimed:
         raise tokens.LinkUsed
     user.email, user.pending_email = new_email, ""
+    record("email.changed", request=request, user=user, new_email=new_email)
     return new_email
 
 

@@ -19,8 +19,7 @@ from accounts.forms import (
     PortalSetPasswordForm,
     RegistrationForm,
 )
-from core.access import contract_required
-from core.audit import record
+from core.access import contract_required, landing
 
 BACKEND = "accounts.backends.PortalBackend"
 
@@ -48,7 +47,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
             login(request, form.get_user())
-            return redirect(_safe_next(request) or "billing:account")
+            return redirect(_safe_next(request) or landing(request.user))
     else:
         form = LoginForm(request)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
@@ -178,9 +177,8 @@ def password_change(request: HttpRequest) -> HttpResponse:
     """Change password; every other session of the user ends (its auth hash no longer matches)."""
     form = PortalPasswordChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.change_password(form.user, form.cleaned_data["new_password1"], request=request)
         update_session_auth_hash(request, form.user)
-        record("password.changed", request=request)
         messages.success(request, "Пароль изменен. На других устройствах нужно войти заново.")
         return redirect("accounts:settings")
     return render(
@@ -195,8 +193,9 @@ def email_change(request: HttpRequest) -> HttpResponse:
     form = EmailChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
         new_email = form.cleaned_data["new_email"]
-        services.request_email_change(request.user, new_email, request.build_absolute_uri)
-        record("email.change_requested", request=request, new_email=new_email)
+        services.request_email_change(
+            request.user, new_email, request.build_absolute_uri, request=request
+        )
         messages.success(
             request,
             f"На адрес {new_email} отправлено письмо со ссылкой. Адрес станет основным, "
@@ -210,14 +209,13 @@ def email_change(request: HttpRequest) -> HttpResponse:
 @contract_required
 def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        new_email = services.confirm_email_change(token, request.user)
+        new_email = services.confirm_email_change(token, request.user, request=request)
     except tokens.LinkExpired:
         return _email_link_failed(request, "expired")
     except tokens.LinkUsed:
         return _email_link_failed(request, "used")
     except tokens.LinkInvalid:
         return _email_link_failed(request, "invalid")
-    record("email.changed", request=request, new_email=new_email)
     messages.success(request, f"Адрес {new_email} подтвержден и теперь используется для писем.")
     return redirect("accounts:settings")
 

@@ -532,15 +532,6 @@ class PaymentsImport(BillingImport):
     required_columns = ("city", "contract_number", "date", "amount", "doc_number")
     batch_kind = ImportBatch.Kind.PAYMENTS
 
-    def prepare(self) -> None:
-        super().prepare()
-        self.locked = {
-            (contract_id, doc_number, day): (credit, purpose)
-            for contract_id, doc_number, day, credit, purpose in LedgerEntry.objects.filter(
-                kind=LedgerEntry.Kind.PAYMENT, source=LedgerEntry.Source.IMPORT, is_locked=True
-            ).values_list("contract_id", "doc_number", "date", "credit", "purpose")
-        }
-
     def parse_row(self, row: Row) -> PaymentRecord:
         record = PaymentRecord(
             contract_id=self.contract_id(row),
@@ -551,13 +542,6 @@ class PaymentsImport(BillingImport):
         )
         if record.amount <= 0:
             raise RowError("amount", "сумма оплаты должна быть больше нуля")
-        locked = self.locked.get(self.key(record))
-        if locked is not None and locked != (record.amount, record.purpose):
-            raise RowError(
-                "amount",
-                f"по оплате {record.doc_number} уже выдан документ: изменить ее нельзя, "
-                "исправление вносится корректировкой",
-            )
         return record
 
     def _purpose(self, row: Row) -> str:

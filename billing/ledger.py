@@ -52,21 +52,46 @@ def energy_and_penalty_balances(contract: Contract, on_date: dt.date | None = No
 def account_summary(contract: Contract) -> dict:
     """Energy balance, penalties and the date of the latest entry, in one query."""
     penalty = LedgerEntry.penalty_side()
-    totals = LedgerEntry.objects.filter(contract=contract).aggregate(
-        energy_debit=Sum("debit", filter=~penalty),
-        energy_credit=Sum("credit", filter=~penalty),
-        penalty_debit=Sum("debit", filter=penalty),
-        penalty_credit=Sum("credit", filter=penalty),
-        latest=Max("date"),
+    totals = LedgerEntry.objects.filter(contract=contract).aggregate(**_summary_sums(penalty))
+    return _summary(totals)
+
+
+def account_summaries(contract_ids) -> dict[int, dict]:
+    """`account_summary` of several contracts (an organisation's), in one query."""
+    penalty = LedgerEntry.penalty_side()
+    rows = (
+        LedgerEntry.objects.filter(contract_id__in=contract_ids)
+        .values("contract_id")
+        .order_by("contract_id")
+        .annotate(**_summary_sums(penalty))
     )
+    found = {row["contract_id"]: _summary(row) for row in rows}
+    return {pk: found.get(pk) or _summary({}) for pk in contract_ids}
+
+
+def _summary_sums(penalty) -> dict:
+    return {
+        "energy_debit": Sum("debit", filter=~penalty),
+        "energy_credit": Sum("credit", filter=~penalty),
+        "penalty_debit": Sum("debit", filter=penalty),
+        "penalty_credit": Sum("credit", filter=penalty),
+        "latest": Max("date"),
+    }
+
+
+def _summary(totals: dict) -> dict:
     # Quantized: SQLite hands sums back with a long exponent; the value is the same.
-    energy = round_money((totals["energy_credit"] or ZERO) - (totals["energy_debit"] or ZERO))
-    penalties = round_money((totals["penalty_credit"] or ZERO) - (totals["penalty_debit"] or ZERO))
+    energy = round_money(
+        (totals.get("energy_credit") or ZERO) - (totals.get("energy_debit") or ZERO)
+    )
+    penalties = round_money(
+        (totals.get("penalty_credit") or ZERO) - (totals.get("penalty_debit") or ZERO)
+    )
     return {
         "energy": energy,
         "penalty": penalties,
         "total": energy + penalties,
-        "as_of": totals["latest"],
+        "as_of": totals.get("latest"),
     }
 
 

@@ -117,12 +117,16 @@ def penalty_report(contract: Contract, on_date: dt.date) -> PenaltyReport:
     return PenaltyReport(on_date, kind, lines, total, booked, paid)
 
 
-def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None) -> Counter:
+def accrue_penalties(
+    on_date: dt.date, *, dry_run: bool = False, contracts=None, user=None, username: str = ""
+) -> Counter:
     """Book, per contract, the penalty calculated up to `on_date` as one entry dated
     `on_date`: the difference between the calculation and what earlier runs booked.
 
     The entry's key is (contract, date), so a second run for the same date finds it
     and changes nothing; a run for an earlier date than a booked one is skipped.
+    A run that books leaves one «penalties.accrued» audit entry with its counts,
+    whichever door started it (the command, a payment for penalties, the demo).
     """
     counts: Counter = Counter(created=0, updated=0, unchanged=0, skipped=0)
     rates = key_rates()
@@ -138,6 +142,15 @@ def accrue_penalties(on_date: dt.date, *, dry_run: bool = False, contracts=None)
         for start in range(0, len(contract_ids), CHUNK):
             chunk = contract_ids[start : start + CHUNK]
             counts.update(_accrue_chunk(chunk, on_date, rates, dry_run))
+        if not dry_run:
+            audit.record(
+                "penalties.accrued",
+                user=user,
+                username=username,
+                target=f"{on_date:%d.%m.%Y}",
+                contracts=len(contract_ids),
+                **counts,
+            )
     return counts
 
 
@@ -171,8 +184,6 @@ def _accrue_chunk(chunk, on_date, rates, dry_run) -> Counter:
         entry = existing.get(contract_id)
         if entry is not None and entry.amount == -delta:
             counts["unchanged"] += 1
-        elif entry is not None and entry.is_locked:
-            counts["skipped"] += 1
         elif entry is not None:
             if delta == 0:
                 to_delete.append(entry.pk)
@@ -197,7 +208,7 @@ def _accrue_chunk(chunk, on_date, rates, dry_run) -> Counter:
     if not dry_run:
         LedgerEntry.objects.bulk_create(to_create)
         LedgerEntry.objects.bulk_update(to_update, ["debit", "credit", "description"])
-        LedgerEntry.objects.filter(pk__in=to_delete, is_locked=False).delete()
+        LedgerEntry.objects.filter(pk__in=to_delete).delete()
     return counts
 
 
@@ -211,9 +222,26 @@ def _set_penalty_amount(entry: LedgerEntry, delta: Decimal, on_date: dt.date) ->
     )
 
 
-def lock_entries(entry_ids) -> int:
-    """Mark entries on which a document was issued: from now on they are read-only."""
-    return LedgerEntry.objects.filter(pk__in=list(entry_ids)).update(is_locked=True)
+# The ledger entries a document of each kind states: a VAT invoice the month's accrual, a
+# correction its correction entry, both under the document's own number (the billing
+# system numbers the charge and its счет-фактура alike). An advance invoice asks for money
+# and states no entry; no document is issued on a payment or a penalty.
+DOCUMENTED_KINDS = {
+    "vat_invoice": (LedgerEntry.Kind.ACCRUAL,),
+    "correction": (LedgerEntry.Kind.CORRECTION,),
+}
+
+
+def lock_entries(contract: Contract, document_kind: str, number: str) -> int:
+    """Mark the entries a document just issued states as read-only («по записи выдан
+    документ»): the admin then shows them read-only and a re-import that would change one
+    is refused, so a correction comes as a new entry. Called by issue_document."""
+    kinds = DOCUMENTED_KINDS.get(document_kind, ())
+    if not kinds:
+        return 0
+    return LedgerEntry.objects.filter(
+        contract=contract, kind__in=kinds, doc_number=number, is_locked=False
+    ).update(is_locked=True)
 
 
 # --- money in ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from accounts.organisations import contracts_overview
 from billing.forms import HistoryFilterForm, PenaltyDateForm
 from billing.ledger import account_summary, energy_and_penalty_balances
 from billing.models import Contract, LedgerEntry
@@ -61,6 +62,10 @@ def account(request: HttpRequest) -> HttpResponse:
         "penalty": _state(summary["penalty"], "Пени начисленные", "Переплата по пени"),
         "report": penalty_report(contract, today),
         "recent": list(_entries(request)[:RECENT_ENTRIES]),
+        # A person with several contracts sees all of them at a glance (issue 19).
+        "overview": (
+            contracts_overview(request.membership) if request.contract.granted_count > 1 else None
+        ),
     }
     return render(request, "billing/account.html", context)
 

@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from calculator.pricing import Hour, month_hours
 from core.formatting import month_label
-from core.importing import ImportFileError, RowError, read_rows
+from core.importing import UPLOAD_MAX_ROWS, ImportFileError, RowError, read_rows
 
 COLUMNS = ("date", "hour", "kwh")
 SUFFIXES = (".csv", ".xlsx")
@@ -64,7 +64,7 @@ def read_profile(path: Path, month: dt.date, *, display_name: str = "") -> dict[
     doubled: list[str] = []
     outside: list[str] = []
     try:
-        for row in read_rows(path, COLUMNS):
+        for row in read_rows(path, COLUMNS, max_rows=UPLOAD_MAX_ROWS):
             try:
                 day = row.date("date")
                 hour = row.integer("hour", minimum=0, maximum=23)

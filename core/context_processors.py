@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.sections import ROLE_SECTIONS
+from core.access import membership_of
 from core.menu import menu_for
 
 
@@ -9,5 +11,13 @@ def portal(request: HttpRequest) -> dict:
     context = {"contact_phone": settings.CONTACT_PHONE}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        context["cabinet_menu"] = menu_for(request.path)
+        sections = getattr(request, "sections", None)
+        if sections is None:
+            membership = membership_of(user)
+            sections = ROLE_SECTIONS[membership.role] if membership else frozenset()
+        context["cabinet_menu"] = menu_for(request.path, sections)
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        # Lazy: queried only when the switcher is shown (more than one contract).
+        context["contract_choices"] = membership.granted_contracts().select_related("branch")
     return context

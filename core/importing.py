@@ -215,9 +215,46 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
             raise ImportFileError(path, line + 1, "-", f"файл CSV поврежден ({error})") from None
 
 
+# XLSX limits (issue 23, pen-test Medium 4: a 1.5 KB file claiming A1:XFD1048576 held a
+# worker for minutes; a 99 KB file with one 100 MB shared string took 254 MB).
+XLSX_MAX_RATIO = 50
+XLSX_MAX_UNPACKED = 200 * 1024 * 1024
+XLSX_MAX_HEADER_COLUMNS = 256
+XLSX_EXTRA_COLUMNS = 16
+MAX_CELL_CHARS = 10_000
+OPERATOR_MAX_ROWS = 2_000_000
+UPLOAD_MAX_ROWS = 10_000
+
+
+def _check_archive(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl unpacks anything: the sizes the archive declares."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        raise ImportFileError(path, 1, "-", "файл XLSX не читается (BadZipFile)") from None
+    packed = max(path.stat().st_size, 1)
+    if unpacked > XLSX_MAX_UNPACKED or unpacked > XLSX_MAX_RATIO * packed:
+        raise ImportFileError(
+            path,
+            0,
+            "-",
+            f"архив XLSX распаковывается в {unpacked // (1024 * 1024)} МБ "
+            f"(допустимо не больше {XLSX_MAX_RATIO} размеров файла и 200 МБ)",
+        )
+
+
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """The first sheet's rows, whatever `<dimension>` it declares.
+
+    The declared dimension is ignored (openpyxl pads every row to it); a row is read
+    16 columns past the header's last name and no further.
+    """
     from openpyxl import load_workbook
 
+    _check_archive(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
@@ -226,14 +263,39 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        sheet.reset_dimensions()
+        header = next(
+            sheet.iter_rows(max_row=1, max_col=XLSX_MAX_HEADER_COLUMNS, values_only=True), ()
+        )
+        header = list(header)
+        while header and header[-1] in (None, ""):
+            header.pop()
+        yield 1, header
+        width = len(header) + XLSX_EXTRA_COLUMNS
+        for number, values in enumerate(
+            sheet.iter_rows(min_row=2, max_col=width, values_only=True), start=2
+        ):
             yield number, list(values)
     finally:
         workbook.close()
 
 
-def read_rows(path: str | Path, required: Iterable[str]) -> Iterator[Row]:
-    """Yield the data rows of a CSV or XLSX file, header checked first."""
+def _column_name(columns: list[str], index: int) -> str:
+    if index < len(columns) and columns[index]:
+        return columns[index]
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def read_rows(
+    path: str | Path, required: Iterable[str], *, max_rows: int = OPERATOR_MAX_ROWS
+) -> Iterator[Row]:
+    """Yield the data rows of a CSV or XLSX file, header checked first.
+
+    At most `max_rows` data rows (UPLOAD_MAX_ROWS for a customer's upload,
+    OPERATOR_MAX_ROWS for an operator's file) and no cell over MAX_CELL_CHARS.
+    """
     path = Path(path)
     if not path.is_file():
         raise ImportFileError(path, 0, "-", "файл не найден")
@@ -261,6 +323,16 @@ def read_rows(path: str | Path, required: Iterable[str]) -> Iterator[Row]:
             + ("" if len(missing) == 1 else " (нет нескольких столбцов)"),
         )
     for line, values in source:
+        if line - 1 > max_rows:
+            raise ImportFileError(path, line, "-", f"больше {max_rows} строк данных")
+        for index, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise ImportFileError(
+                    path,
+                    line,
+                    _column_name(columns, index),
+                    f"ячейка длиннее {MAX_CELL_CHARS} символов",
+                )
         if not any(v not in (None, "") and str(v).strip() for v in values):
             continue  # Excel leaves blank lines at the end
         yield Row(line, dict(zip(columns, values, strict=False)))

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from core.access import URL_SECTIONS
+
 
 @dataclass(frozen=True)
 class MenuEntry:
@@ -37,9 +39,17 @@ MENU: tuple[MenuEntry, ...] = (
 )
 
 
-def _item(entry: MenuEntry, path: str) -> dict:
+def _visible(entry: MenuEntry, sections) -> bool:
+    if entry.children:
+        return any(_visible(child, sections) for child in entry.children)
+    return URL_SECTIONS[entry.url_name] in sections
+
+
+def _item(entry: MenuEntry, path: str, sections) -> dict:
     url = reverse(entry.url_name) if entry.url_name else ""
-    children = [_item(child, path) for child in entry.children]
+    children = [
+        _item(child, path, sections) for child in entry.children if _visible(child, sections)
+    ]
     active = bool(url) and path.startswith(url)
     return {
         "label": entry.label,
@@ -50,6 +60,7 @@ def _item(entry: MenuEntry, path: str) -> dict:
     }
 
 
-def menu_for(path: str) -> list[dict]:
-    """The menu as template data, with the entry of the current section marked."""
-    return [_item(entry, path) for entry in MENU]
+def menu_for(path: str, sections) -> list[dict]:
+    """The menu as template data: only the sections the person's role opens
+    (core.access), with the entry of the current section marked."""
+    return [_item(entry, path, sections) for entry in MENU if _visible(entry, sections)]

@@ -8,8 +8,11 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
+from django.urls import Resolver404, resolve
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
-from core.access import contract_required
+from core.access import CHOSEN_CONTRACT, contract_required, landing, membership_of
 from core.database_errors import is_database_unavailable
 
 logger = logging.getLogger(__name__)
@@ -17,9 +20,33 @@ logger = logging.getLogger(__name__)
 
 def home(request: HttpRequest) -> HttpResponse:
     """The public page with the two ways in: registration and login."""
-    if request.user.is_authenticated and getattr(request.user, "contract", None):
-        return redirect("billing:account")
+    if request.user.is_authenticated and membership_of(request.user):
+        return redirect(landing(request.user))
     return render(request, "core/home.html")
+
+
+@require_POST
+@contract_required
+def choose_contract(request: HttpRequest) -> HttpResponse:
+    """The switcher «Договор: № … (город)»: a contract the person was granted becomes the
+    one every section shows; any other id changes nothing and tells nothing."""
+    wanted = request.POST.get("contract", "")
+    granted = request.membership.granted_contracts()
+    if wanted.isdigit() and granted.filter(pk=int(wanted)).exists():
+        request.session[CHOSEN_CONTRACT] = int(wanted)
+    return redirect(_section_of(request.POST.get("next", "")) or landing(request.user))
+
+
+def _section_of(path: str) -> str:
+    """The page to return to after switching: the same page unless it shows one object
+    (which belongs to the previous contract)."""
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts=None) or not path.startswith("/"):
+        return ""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return ""
+    return "" if match.kwargs else path
 
 
 def under_construction(title: str):

@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 
 from billing.ledger import advance_payment_documents
 from billing.models import Contract
+from billing.services import lock_entries
+from core import audit
 from documents.models import Document, DocumentLine
 from documents.qr import payment_qr
 from documents.wording import amount_in_words
@@ -174,11 +176,14 @@ def issue_document(
     *,
     corrects: Document | None = None,
     payment_document: str = "",
+    user=None,
 ) -> Document:
     """Store a document as issued: today's seller and buyer details frozen in, totals from lines.
 
     A VAT invoice without a stated payment document names the advances received for
-    its period (row 5).
+    its period (row 5). The ledger entries it states are locked
+    (billing.services.lock_entries) and a «document.issued» audit entry is written,
+    whichever door issued it.
     """
     if kind == Document.Kind.VAT_INVOICE and not payment_document:
         payment_document = advance_payment_documents(contract, period)
@@ -195,6 +200,16 @@ def issue_document(
         **change_sums(kind, lines),
     )
     DocumentLine.objects.bulk_create([DocumentLine(document=document, **line) for line in lines])
+    locked = lock_entries(contract, kind, number)
+    audit.record(
+        "document.issued",
+        user=user,
+        target=document,
+        contract=contract.pk,
+        kind=kind,
+        amount=document.amount,
+        locked_entries=locked,
+    )
     if settings.DOCUMENTS_PDF_AT_ISSUE:
         from documents import tasks
 

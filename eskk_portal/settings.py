@@ -23,6 +23,8 @@ if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# With DEBUG, Django's technical 404 page instead of the portal's (core.middleware).
+DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
 # Used only with DEBUG on; refused below when DEBUG is off.
 _DEV_SECRET = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105  # nosec B105
@@ -39,6 +41,12 @@ if not DEBUG:
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    # A wildcard lets any Host header build the links of the portal's mail (issue 23).
+    if any(host.strip() in ("*", ".") for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("ALLOWED_HOSTS=* is refused when DEBUG is off: name the hosts.")
+    # Links in mail sent outside a request (workers, cron) need the real address.
+    if not env.str("PORTAL_BASE_URL", default=""):
+        raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG is off.")
 
 # Accepting «PASSED» for every CAPTCHA is only for automated tests.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
@@ -55,7 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "captcha",
-    "axes",
+    "accounts.axes_config.AxesConfig",  # django-axes, named in Russian
     "csp",
     "core",
     "accounts",
@@ -69,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PortalNotFoundMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("agreement/", core_views.agreement, name="agreement"),
     path("healthz/", core_views.healthz, name="healthz"),
     path("readyz/", core_views.readyz, name="readyz"),
+    path("cabinet/contract/", core_views.choose_contract, name="choose_contract"),
     path("", include("accounts.urls")),
     # Before the library's own audio view, at the same address: letters said by name.
     re_path(r"^captcha/audio/(?P<key>\w+).wav$", portal_captcha.audio),

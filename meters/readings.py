@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Window
+from django.db.models import F, Max, Window
 from django.db.models.functions import DenseRank
 from django.utils import timezone
 
+from core import audit
 from core.formatting import group_digits, month_label
 from core.numbers import parse_decimal
 from meters.models import ClosedPeriod, Meter, Reading, ReadingZone
@@ -36,6 +37,17 @@ Values = dict[str, Decimal]
 
 class ReadingAlreadySaved(Exception):
     """Another request saved a reading for this meter and date first."""
+
+
+def last_reading_dates(contract_ids) -> dict[int, dt.date]:
+    """The date of the latest reading of any meter of each contract, in one query."""
+    rows = (
+        Reading.objects.filter(meter__delivery_point__contract_id__in=contract_ids)
+        .values("meter__delivery_point__contract_id")
+        .order_by("meter__delivery_point__contract_id")
+        .annotate(latest=Max("date"))
+    )
+    return {row["meter__delivery_point__contract_id"]: row["latest"] for row in rows}
 
 
 def parse_value(text: str) -> Decimal:
@@ -369,7 +381,11 @@ def today() -> dt.date:
 
 
 def _write(checks: list[ReadingCheck], *, user, source: str) -> None:
-    """Create or replace the readings of accepted checks; the unique constraint guards races."""
+    """Create or replace the readings of accepted checks; the unique constraint guards races.
+
+    Each reading leaves a «reading.submitted» audit entry here, so the form, the
+    table and the upload leave the same trace.
+    """
     created, replaced = [], []
     for check in checks:
         status = Reading.Status.FLAGGED if check.spike else Reading.Status.ACCEPTED
@@ -382,6 +398,17 @@ def _write(checks: list[ReadingCheck], *, user, source: str) -> None:
             reading.rollover = zone in check.rollover_zones
             reading.submitted_by = user
             (replaced if existing else created).append(reading)
+    events = [
+        audit.event(
+            "reading.submitted",
+            user=user,
+            target=check.meter,
+            date=check.date,
+            values={zone: str(value) for zone, value in check.values.items()},
+            source=source,
+        )
+        for check in checks
+    ]
     try:
         with transaction.atomic():
             Reading.objects.bulk_create(created, batch_size=1000)
@@ -390,6 +417,7 @@ def _write(checks: list[ReadingCheck], *, user, source: str) -> None:
                 ["value", "source", "status", "rollover", "submitted_by"],
                 batch_size=1000,
             )
+            audit.record_many(events)
     except IntegrityError:
         raise ReadingAlreadySaved from None
 

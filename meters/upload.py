@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from core.importing import ImportFileError, Row, RowError, read_rows
+from core.importing import UPLOAD_MAX_ROWS, ImportFileError, Row, RowError, read_rows
 from meters.imports import zone_of
 from meters.models import Meter
 from meters.readings import Entry, ReadingAlreadySaved, ReadingCheck, parse_value, submit_many
@@ -38,7 +38,7 @@ def _value(row: Row) -> Decimal:
 def _parse(path: Path, meters: dict[str, list[Meter]], result: UploadResult) -> list[Entry]:
     groups: dict[tuple[int, object], Entry] = {}
     seen: dict[tuple[int, object, str], int] = {}
-    for row in read_rows(path, COLUMNS):
+    for row in read_rows(path, COLUMNS, max_rows=UPLOAD_MAX_ROWS):
         try:
             number = row.text("meter_number", max_length=64)
             found = meters.get(number, [])

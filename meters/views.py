@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.access import contract_required
-from core.audit import record
 from meters.forms import (
     MeterRowForm,
     MeterSearchForm,
@@ -142,8 +141,6 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, ALREADY_SAVED)
         else:
             if check.ok:
-                record("reading.submitted", request=request, target=meter, date=data["date"],
-                       values=data["values"])  # fmt: skip
                 messages.success(request, confirmation(check))
                 return redirect("meters:history", pk=meter.pk)
             form.show(check)

@@ -26,18 +26,6 @@ def _get_request_for_contract(request: HttpRequest, pk: int) -> ServiceRequest:
     )
 
 
-def _get_attachment_for_user(request: HttpRequest, pk: int, attachment_pk: int) -> Attachment:
-    """The owner's contract sees its own files; staff who may view requests see any."""
-    attachments = Attachment.objects.filter(pk=attachment_pk, request_id=pk)
-    user = request.user
-    if not user.has_perm("services.view_attachment"):
-        contract = getattr(user, "contract", None)
-        if contract is None:
-            raise Http404
-        attachments = attachments.filter(request__contract=contract)
-    return get_object_or_404(attachments)
-
-
 def _requests_for_contract(request: HttpRequest):
     return ServiceRequest.objects.filter(contract=request.contract).select_related("meter")
 
@@ -134,8 +122,25 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    """A request's file, always as a download and never sniffed into something else."""
-    attachment = _get_attachment_for_user(request, pk, attachment_pk)
+    """A request's file: staff who may view requests see any, a customer's person only
+    those of the chosen contract, through the cabinet's access check."""
+    if request.user.has_perm("services.view_attachment"):
+        return _send_attachment(get_object_or_404(Attachment, pk=attachment_pk, request_id=pk))
+    if request.user.is_staff:
+        raise Http404
+    return _customer_attachment_download(request, pk, attachment_pk)
+
+
+@contract_required
+def _customer_attachment_download(request: HttpRequest, pk: int, attachment_pk: int):
+    attachment = get_object_or_404(
+        Attachment, pk=attachment_pk, request_id=pk, request__contract=request.contract
+    )
+    return _send_attachment(attachment)
+
+
+def _send_attachment(attachment: Attachment) -> HttpResponse:
+    """Always as a download and never sniffed into something else."""
     try:
         return files.download(
             attachment.file.name, attachment.original_name, attachment.content_type

@@ -50,13 +50,13 @@ def add_ledger(contract, count: int, kind: str = "mixed") -> None:
     LedgerEntry.objects.bulk_create(entries)
 
 
-def test_the_account_page_makes_8_queries_for_one_entry_or_500(
+def test_the_account_page_makes_9_queries_for_one_entry_or_500(
     alice_client, alice_contract, django_assert_num_queries
 ):
-    # session, user with its contract; the balances, the contract with its customer
-    # and branch; the penalty report: the ledger, penalties booked, key rates; the
+    # session, user with the membership, the chosen contract (core.access); the
+    # balances, the contract with its customer and branch; the penalty report: the ledger, penalties booked, key rates; the
     # recent entries
-    QUERIES = 8
+    QUERIES = 9
     url = reverse("billing:account")
     add_ledger(alice_contract, 1)
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
@@ -64,12 +64,12 @@ def test_the_account_page_makes_8_queries_for_one_entry_or_500(
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
 
 
-def test_the_readings_page_makes_4_queries_for_one_meter_or_500(
+def test_the_readings_page_makes_5_queries_for_one_meter_or_500(
     alice_client, alice_contract, django_assert_num_queries
 ):
-    # session, user with its contract; the meters with their points, the chosen
+    # session, user with the membership, the chosen contract (core.access); the meters with their points, the chosen
     # meter's last reading
-    QUERIES = 4
+    QUERIES = 5
     url = reverse("meters:readings")
     meter = make_meter(alice_contract, "1", history=monthly(5000, months=3))
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
@@ -90,11 +90,11 @@ def test_the_readings_page_makes_4_queries_for_one_meter_or_500(
     queries_of(alice_client, f"{url}?meter={meters[-1].pk}", QUERIES, django_assert_num_queries)
 
 
-def test_the_payments_page_makes_4_queries_for_one_payment_or_500(
+def test_the_payments_page_makes_5_queries_for_one_payment_or_500(
     alice_client, alice_contract, django_assert_num_queries
 ):
-    # session, user with its contract; the card payments, the bank transfers of the ledger
-    QUERIES = 4
+    # session, user with the membership, the chosen contract (core.access); the card payments, the bank transfers of the ledger
+    QUERIES = 5
     url = reverse("payments:list")
     add_ledger(alice_contract, 1, kind="payment")
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
@@ -102,11 +102,11 @@ def test_the_payments_page_makes_4_queries_for_one_payment_or_500(
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
 
 
-def test_a_document_list_makes_5_queries_for_one_document_or_500(
+def test_a_document_list_makes_6_queries_for_one_document_or_500(
     alice_client, alice_contract, django_assert_num_queries
 ):
-    # session, user with its contract; the years of the filter, the count, one page
-    QUERIES = 5
+    # session, user with the membership, the chosen contract (core.access); the years of the filter, the count, one page
+    QUERIES = 6
     url = reverse("documents:vat_invoices")
     make_vat_invoice(alice_contract, number="0")
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
@@ -119,7 +119,8 @@ def test_a_document_list_makes_5_queries_for_one_document_or_500(
 def test_the_reconciliation_of_12_months_makes_5_queries_for_one_entry_or_500(
     alice_client, alice_contract, django_assert_num_queries
 ):
-    # session, user with its contract; the entries, the balance before them, the customer
+    # session, user with the membership, the chosen contract with its customer
+    # (core.access); the entries, the balance before them
     QUERIES = 5
     today = timezone.localdate()
     url = reverse("documents:reconciliation") + (

@@ -1,15 +1,22 @@
-"""Every URL of the project, walked from the resolver, as three people.
+"""Every URL of the project, walked from the resolver, as every kind of person.
 
-Anonymous: sent to the login page (or refused). Alice, the owner: served.
-Bob, another customer: 404 for every object of Alice's. A view added later is
-walked too; if it takes an id, the test fails until it learns how to make
-an object of Alice's for it (OBJECT_FACTORIES below).
+Anonymous: sent to the login page (or refused). Alice, the «Руководитель»:
+served. Carol («Бухгалтер») and Erin («Энергетик») of Alice's organisation:
+served in the sections of their role, 403 naming the role elsewhere. Bob,
+another customer: 404 for every object of Alice's. A view added later is
+walked too: the walk fails until core.access.URL_SECTIONS gives it a rule
+and, if it takes an id, until it learns how to make an object of Alice's for
+it (OBJECT_FACTORIES below).
 """
 
 from collections.abc import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import Role
+from accounts.sections import ROLE_SECTIONS
+from core.access import URL_SECTIONS
 
 # Reachable without logging in, by design.
 PUBLIC = {
@@ -162,6 +169,78 @@ def test_anonymous_is_sent_to_login(client, db, name):
 def test_the_owner_is_served(alice_client, name):
     response = alice_client.get(reverse(name))
     assert response.status_code in (200, 302, 405), response.status_code
+
+
+@pytest.mark.parametrize("name", [n for n, _ in URLS if not _is_public(n)])
+def test_every_url_behind_login_has_an_access_rule(name):
+    if name in PUBLIC_PARAMS:
+        return
+    assert name in URL_SECTIONS, f"give {name} a section in core.access.URL_SECTIONS"
+
+
+def _opens(role, name):
+    section = URL_SECTIONS[name]
+    return section is None or section in ROLE_SECTIONS[role]
+
+
+def _member(request, role):
+    return request.getfixturevalue({Role.ACCOUNTANT: "carol", Role.ENGINEER: "erin"}[role])
+
+
+EMPLOYEE_ROLES = [Role.ACCOUNTANT, Role.ENGINEER]
+
+
+@pytest.mark.parametrize("role", EMPLOYEE_ROLES)
+@pytest.mark.parametrize("name", [n for n in PLAIN if not _is_public(n)])
+def test_an_employee_is_served_only_the_sections_of_the_role(client, request, role, name):
+    client.force_login(_member(request, role))
+    response = client.get(reverse(name))
+    if _opens(role, name):
+        assert response.status_code in (200, 302, 405), response.status_code
+    else:
+        assert response.status_code == 403
+        assert "Руководитель" in response.content.decode()
+
+
+@pytest.mark.parametrize("role", EMPLOYEE_ROLES)
+@pytest.mark.parametrize("name", [n for n in WITH_IDS if n in OBJECT_FACTORIES])
+def test_an_employee_reaches_the_organisations_objects_only_in_the_role(
+    client, request, alice, role, name
+):
+    member = _member(request, role)
+    url = reverse(name, kwargs=OBJECT_FACTORIES[name](alice.contract, alice))
+    client.force_login(member)
+    answers = {client.get(url).status_code, client.post(url).status_code}
+    if _opens(role, name):
+        assert answers & {200, 302}, answers
+    else:
+        assert answers <= {403, 405} and 403 in answers, answers
+
+
+@pytest.mark.parametrize("role", EMPLOYEE_ROLES)
+def test_the_menu_shows_only_the_sections_of_the_role(client, request, role):
+    client.force_login(_member(request, role))
+    response = client.get(reverse("calculator:index"))
+    urls = {item["url"] for item in response.context["cabinet_menu"]}
+    urls |= {c["url"] for item in response.context["cabinet_menu"] for c in item["children"]}
+    for name in ("billing:account", "payments:pay", "meters:readings", "documents:invoices"):
+        assert (reverse(name) in urls) == _opens(role, name), name
+
+
+def test_a_revoked_person_is_logged_out_at_the_next_request(client, carol):
+    client.force_login(carol)
+    assert client.get(reverse("billing:account")).status_code == 200
+    carol.membership.delete()
+    response = client.get(reverse("billing:account"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_contract_taken_away_is_no_longer_shown(client, alice, carol):
+    carol.membership.contracts.clear()
+    client.force_login(carol)
+    assert client.get(reverse("billing:account")).status_code == 403
 
 
 @pytest.mark.parametrize("name", WITH_IDS)

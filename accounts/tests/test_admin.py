@@ -107,3 +107,10 @@ def test_the_change_page_shows_the_portal_fields(staff_client, alice):
     text = staff_client.get(reverse("admin:accounts_user_change", args=[alice.pk])).content.decode()
     for label in ("Договор", "Наименование организации", "E-mail подтвержден", "Новый e-mail"):
         assert label in text
+
+
+def test_the_login_lockouts_section_is_named_in_russian(client, stella):
+    client.force_login(stella)
+    text = client.get("/admin/").content.decode()
+    assert "Блокировки входа" in text
+    assert ">Axes<" not in text and "AXES" not in text

@@ -84,7 +84,7 @@ def test_the_number_of_queries_does_not_grow_with_the_ledger(
             doc_number=f"Р-{day}", period=dt.date(2025, 1, 1))  # fmt: skip
     # session, user with its contract; summary; contract with customer and branch; recent
     # operations; the penalty to date: its operations, penalties booked and paid, key rates
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert alice_client.get(URL).status_code == 200
 
 

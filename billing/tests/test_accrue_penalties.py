@@ -124,3 +124,16 @@ def test_two_runs_at_once_book_the_penalty_once(alice_contract):
     assert errors == []
     assert LedgerEntry.objects.filter(kind="penalty").count() == 1
     assert energy_and_penalty_balances(alice_contract)["penalty"] == Decimal("-2131.84")
+
+
+def test_a_run_leaves_one_audit_entry_with_its_counts_and_a_dry_run_none(alice_contract):
+    from core.models import AuditEvent
+
+    october_unpaid(alice_contract)
+    accrue("27.11.2026", "--dry-run")
+    assert not AuditEvent.objects.filter(action="penalties.accrued").exists()
+    accrue("27.11.2026")
+    event = AuditEvent.objects.get(action="penalties.accrued")
+    assert event.target == "27.11.2026"
+    assert (event.details["created"], event.details["contracts"]) == ("1", "1")
+    assert event.username

@@ -56,7 +56,7 @@ def test_history_queries_do_not_grow_with_the_page(
     alice_client, year_of_payments, django_assert_num_queries
 ):
     # session, user with its contract, count, page, turnovers
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         alice_client.get(URL)
 
 

@@ -78,11 +78,3 @@ def test_a_card_payment_already_credited_by_the_portal_is_not_written_twice(
     run(write(tmp_path, PAYMENT))
     assert LedgerEntry.objects.count() == 1
     assert "без изменений: 1" in capsys.readouterr().out
-
-
-def test_a_payment_with_an_issued_document_cannot_change(alice_contract, tmp_path, capsys):
-    run(write(tmp_path, PAYMENT))
-    LedgerEntry.objects.update(is_locked=True)
-    with pytest.raises(CommandError):
-        run(write(tmp_path, PAYMENT.replace("20000,50", "1")))
-    assert "уже выдан документ" in capsys.readouterr().err

@@ -46,5 +46,5 @@ def test_the_calculation_runs_a_fixed_number_of_queries(
             period=dt.date(2025, month, 1), doc_number=f"Р-{month}", debit=Decimal("1000.00"),
         )  # fmt: skip
     # session, user with its contract; operations, booked penalties, key rates
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         alice_client.get(URL, {"on_date": "2026-11-27"})

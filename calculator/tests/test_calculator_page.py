@@ -488,14 +488,14 @@ def test_the_query_count_does_not_grow_with_the_hourly_data(
         for day, hour in month_hours(OCTOBER)
     )
     alice_client.get(URL)  # the session's first request writes it; not what is measured
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert "Сравнение категорий" in text(compare())
     make_tariffs(dt.date(2026, 9, 1))
     HourlyVolume.objects.bulk_create(
         HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=2)
         for day, hour in month_hours(dt.date(2026, 9, 1))
     )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         compare()
 
 

@@ -156,3 +156,17 @@ def test_other_database_errors_stay_500(db):
     except OperationalError:
         response = server_error(None)
     assert response.status_code == 500
+
+
+@override_settings(DEBUG=True)
+def test_in_development_an_unknown_url_gives_the_portals_404(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
+
+
+@override_settings(DEBUG=True, DEBUG_TECHNICAL_404=True)
+def test_debug_technical_404_brings_djangos_page_back(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Using the URLconf" in response.content.decode()

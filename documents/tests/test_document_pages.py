@@ -65,7 +65,7 @@ def test_a_month_outside_the_chosen_quarter_is_an_error_next_to_the_field(
 def _list_queries(django_assert_num_queries, client, url):
     client.get(url)  # the first request of a session also refreshes its activity stamp
     # session, user with its contract; then the years, the count and one page of documents
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(url).status_code == 200
 
 

@@ -294,7 +294,7 @@ def test_the_page_makes_as_many_queries_for_500_meters_as_for_one(
     alice_client.get(url)  # the first request of a session also stamps it
     # session, user with its contract, meters with their points, the chosen meter's
     # last reading
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         alice_client.get(url)
     from meters.models import Meter
 
@@ -302,7 +302,7 @@ def test_the_page_makes_as_many_queries_for_500_meters_as_for_one(
     Meter.objects.bulk_create(
         [Meter(delivery_point=point, number=f"M{n:04d}", model="Меркурий") for n in range(499)]
     )
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = alice_client.get(url)
     assert response.content.decode().count("<option ") == 500
 
@@ -338,7 +338,7 @@ def test_the_history_page_makes_the_same_queries_for_a_long_history(
     url = reverse("meters:history", args=[alice_meter.pk])
     alice_client.get(url)
     # session, user with its contract, the meter, its readings
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         alice_client.get(url)
 
 

@@ -80,7 +80,7 @@ def test_the_query_count_does_not_grow_with_the_payments(
         transfer(alice_contract, doc_number=f"п/п {row}")
     alice_client.get(URL)
     # session, user with its contract, card payments, ledger transfers
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         alice_client.get(URL)
 
 

@@ -40,10 +40,10 @@ def test_the_list_costs_the_same_queries_for_one_request_or_many(
     url = reverse("services:requests")
     alice_client.get(url)
     # session, user with its contract, requests with their meters
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert alice_client.get(url).status_code == 200
     add_questions(alice_contract, alice, 10)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         text = alice_client.get(url).content.decode()
     assert text.count("<tr>") == 12
 
@@ -74,11 +74,11 @@ def test_the_request_page_costs_a_fixed_number_of_queries(
     )
     url = service_request.get_absolute_url()
     alice_client.get(url)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         alice_client.get(url)
     for status in ("in_progress", "done", "in_progress"):
         change_status(service_request, status, "ok", stella)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         alice_client.get(url)
 
 
@@ -162,9 +162,9 @@ def test_the_index_costs_the_same_queries_for_one_request_or_many(
     add_questions(alice_contract, alice, 1)
     url = reverse("services:index")
     alice_client.get(url)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         alice_client.get(url)
     add_questions(alice_contract, alice, 8)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         text = alice_client.get(url).content.decode()
     assert text.count("<tr>") == 6  # the header and the five latest

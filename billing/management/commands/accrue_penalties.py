@@ -1,4 +1,5 @@
 import datetime as dt
+import getpass
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -36,7 +37,9 @@ class Command(BaseCommand):
         if on_date > timezone.localdate():
             raise CommandError(f"Дата {on_date:%d.%m.%Y} еще не наступила.")
         try:
-            counts = accrue_penalties(on_date, dry_run=options["dry_run"])
+            counts = accrue_penalties(
+                on_date, dry_run=options["dry_run"], username=getpass.getuser()
+            )
         except RatesNotConfirmed as error:
             raise CommandError(f"{error}. Ничего не записано.") from None
         except LookupError as error:
