@@ -3,8 +3,6 @@
 import pytest
 from axes.models import AccessAttempt
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
