@@ -23,6 +23,9 @@ if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# DEBUG as deployed: pytest-django switches settings.DEBUG off while tests run, and
+# seed_demo must tell a development database from a production one (issue 23).
+DEBUG_AS_DEPLOYED = DEBUG
 # With DEBUG, Django's technical 404 page instead of the portal's (core.middleware).
 DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
