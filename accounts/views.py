@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.views import PasswordResetConfirmView
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -10,7 +11,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import services, tokens
+from accounts import services, tasks, tokens
 from accounts.forms import (
     ContractLookupForm,
     EmailChangeForm,
@@ -137,9 +138,12 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     form = ContractLookupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        services.send_password_reset(
-            data["branch"], data["contract_number"], request.build_absolute_uri
+        branch_id, number, base = (
+            data["branch"].pk,
+            data["contract_number"],
+            request.build_absolute_uri("/"),
         )
+        transaction.on_commit(lambda: tasks.send_password_reset.delay(branch_id, number, base))
         return redirect("accounts:password_reset_done")
     return render(request, "accounts/password_reset.html", {"form": form})
 

@@ -408,6 +408,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = "imports"
 CELERY_TASK_ROUTES = {
     "core.tasks.*": {"queue": "mail"},
+    "accounts.tasks.*": {"queue": "mail"},
     "services.tasks.*": {"queue": "mail"},
     "documents.tasks.*": {"queue": "documents"},
     "billing.tasks.*": {"queue": "imports"},

@@ -97,3 +97,25 @@ def test_a_reset_lifts_the_lockout_of_the_contract(client, alice, kemerovo):
     set_password(client, last_link())
     assert not AccessAttempt.objects.exists()
     assert post_login(client, kemerovo, "1001", NEW_PASSWORD).status_code == 302
+
+
+def test_both_answers_queue_the_same_task_and_nothing_else(client, alice, kemerovo, monkeypatch):
+    """Issue 23 (Low 7): the lookup and the mail happen in the worker, for any contract."""
+    from accounts import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.send_password_reset, "delay", lambda *args: queued.append(args))
+    answers = []
+    for number in ("1001", "9999"):
+        answers.append(
+            client.post(
+                reverse("accounts:password_reset"),
+                {"branch": kemerovo.pk, "contract_number": number, **CAPTCHA_OK},
+            )
+        )
+    assert [a["Location"] for a in answers] == [reverse("accounts:password_reset_done")] * 2
+    assert queued == [
+        (kemerovo.pk, "1001", "http://testserver/"),
+        (kemerovo.pk, "9999", "http://testserver/"),
+    ]
+    assert mail.outbox == []
