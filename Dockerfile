@@ -13,7 +13,7 @@ RUN pip install --require-hashes -r requirements.prod.lock
 COPY . .
 # Static files are collected at build time (whitenoise's manifest and nginx's copy).
 RUN DEBUG=false SECRET_KEY=collectstatic-only-placeholder-key-not-used-at-runtime-000000 \
-    ALLOWED_HOSTS=localhost PAYMENT_GATEWAY_URL=https://bank.invalid/ \
+    ALLOWED_HOSTS=localhost PORTAL_BASE_URL=https://portal.invalid PAYMENT_GATEWAY_URL=https://bank.invalid/ \
     PAYMENT_NOTIFICATION_URL=https://portal.invalid/ PAYMENT_TERMINAL_KEY=build \
     PAYMENT_SECRET=build-only python manage.py collectstatic --noinput \
  && mkdir -p /app/var/media /app/var/mail /app/var/beat /app/var/bank \

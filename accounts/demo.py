@@ -4,7 +4,6 @@ from django.utils import timezone
 
 from accounts.models import User, login_name
 from accounts.organisations import open_organisation
-from billing.demo import UNREGISTERED_CONTRACT
 
 # Demo-only credentials, printed by seed_demo and listed in the README.
 DEMO_PASSWORD = "Essk-Demo-2026"  # nosec B105
@@ -45,14 +44,24 @@ def seed(ctx: dict, stdout) -> None:
             "email": "admin@eskk.example",
         },
     )
-    if created:
-        admin.set_password(ADMIN_PASSWORD)
-        admin.save(update_fields=["password"])
-    logins.append(f"Администратор (/admin/): {ADMIN_LOGIN} / {ADMIN_PASSWORD}")
-    branch, number = UNREGISTERED_CONTRACT
-    free = ctx["contracts"][UNREGISTERED_CONTRACT]
+    if ctx.get("production"):
+        # With DEBUG off (seed_demo --allow-production) the admin gets no known password.
+        if created:
+            admin.set_unusable_password()
+            admin.save(update_fields=["password"])
+        logins.append(
+            f"Администратор (/admin/): {ADMIN_LOGIN}, пароль не задан: "
+            f"manage.py changepassword {ADMIN_LOGIN}"
+        )
+    else:
+        if created:
+            admin.set_password(ADMIN_PASSWORD)
+            admin.save(update_fields=["password"])
+        logins.append(f"Администратор (/admin/): {ADMIN_LOGIN} / {ADMIN_PASSWORD}")
+    # billing.demo's contract left without a cabinet, handed over in the seed context.
+    free = ctx["unregistered_contract"]
     logins.append(
-        f"Для пробы регистрации (без кабинета): г. {free.branch.name} / {number} / "
+        f"Для пробы регистрации (без кабинета): г. {free.branch.name} / {free.number} / "
         f"ИНН {free.customer.inn}, письмо придет на {free.email}"
     )
     ctx["logins"] = logins

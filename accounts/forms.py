@@ -329,6 +329,18 @@ class EmailChangeForm(forms.Form):
             raise forms.ValidationError(WRONG_CURRENT_PASSWORD, code="wrong_password")
         return password
 
+    def clean(self):
+        from accounts.services import EMAIL_CHANGES_PER_HOUR, email_change_allowed
+
+        data = super().clean()
+        if not self.errors and not email_change_allowed(self.user):
+            raise forms.ValidationError(
+                f"Письмо о смене e-mail можно запросить не больше {EMAIL_CHANGES_PER_HOUR} раз "
+                "в час. Повторите позже.",
+                code="too_many",
+            )
+        return data
+
 
 class _NewPasswordMixin:
     """Russian labels for Django's new-password fields; validator errors next to the new password."""

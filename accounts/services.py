@@ -6,6 +6,7 @@ so that the links in the e-mails point at the host the person used.
 
 import enum
 from collections.abc import Callable
+from datetime import timedelta
 
 from axes.utils import reset as axes_reset
 from django.conf import settings
@@ -22,6 +23,7 @@ from accounts.models import User, login_name
 from accounts.organisations import open_organisation
 from billing.models import Branch, Contract
 from core.audit import record
+from core.models import AuditEvent
 
 AbsoluteUrl = Callable[[str], str]
 
@@ -191,6 +193,17 @@ def change_password(user: User, password: str, *, request=None) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     record("password.changed", request=request, user=user)
+
+
+# At most this many e-mail-change mails an hour per user (issue 23): the form is no mail cannon.
+EMAIL_CHANGES_PER_HOUR = 5
+
+
+def email_change_allowed(user: User) -> bool:
+    """Fewer than EMAIL_CHANGES_PER_HOUR changes asked within the hour (counted in the audit log)."""
+    since = timezone.now() - timedelta(hours=1)
+    asked = AuditEvent.objects.filter(user=user, action="email.change_requested", at__gte=since)
+    return asked.count() < EMAIL_CHANGES_PER_HOUR
 
 
 @transaction.atomic

@@ -108,6 +108,7 @@ def seed(ctx: dict, stdout) -> None:
             LedgerEntry.objects.bulk_create(ledger_history(contract, kwh, DEMO_MONTHS, today))
         contracts[(branch, number)] = contract
     ctx["branches"] = branches
+    ctx["unregistered_contract"] = contracts[UNREGISTERED_CONTRACT]
     ctx["price_per_kwh"] = PRICE_PER_KWH
     ctx["contracts"] = contracts
     # The demo's clock moves: its rates count as confirmed up to the day it is seeded.

@@ -30,6 +30,21 @@ MAX_LINE_CHARS = 10_000
 MAX_ERRORS_SHOWN = 1000
 
 
+# A spreadsheet takes a cell starting with one of these as a formula (CSV injection,
+# OWASP): an export prefixes such a cell with «'», and every import takes the «'» off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """A cell for a CSV that people open in Excel: `=HYPERLINK(…)` becomes `'=HYPERLINK(…)`."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def from_spreadsheet_safe(text: str) -> str:
+    """The value `spreadsheet_safe` protected, as it was (the round trip of an export)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 class RowError(Exception):
     """A value in one column of one row is wrong; `reason` is said in Russian."""
 
@@ -85,7 +100,7 @@ class Row:
 
     def text(self, column: str, *, required: bool = True, max_length: int = 255) -> str:
         value = self.values.get(column)
-        text = "" if value is None else str(value).strip()
+        text = "" if value is None else from_spreadsheet_safe(str(value)).strip()
         if isinstance(value, float) and value.is_integer():
             text = str(int(value))  # Excel turns 0012 into 12.0; keep what it still holds
         if required and not text:

@@ -23,6 +23,9 @@ if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+# DEBUG as deployed: pytest-django switches settings.DEBUG off while tests run, and
+# seed_demo must tell a development database from a production one (issue 23).
+DEBUG_AS_DEPLOYED = DEBUG
 # With DEBUG, Django's technical 404 page instead of the portal's (core.middleware).
 DEBUG_TECHNICAL_404 = env.bool("DEBUG_TECHNICAL_404", default=False)
 
@@ -41,6 +44,12 @@ if not DEBUG:
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    # A wildcard lets any Host header build the links of the portal's mail (issue 23).
+    if any(host.strip() in ("*", ".") for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("ALLOWED_HOSTS=* is refused when DEBUG is off: name the hosts.")
+    # Links in mail sent outside a request (workers, cron) need the real address.
+    if not env.str("PORTAL_BASE_URL", default=""):
+        raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG is off.")
 
 # Accepting «PASSED» for every CAPTCHA is only for automated tests.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
@@ -72,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.middleware.PortalNotFoundMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -195,6 +196,14 @@ class Reading(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meter.number} {self.date:%d.%m.%Y}: {self.value}"
+
+    def clean(self) -> None:
+        """A reading marked as a rollover must be a plausible one (`rollover_error`)."""
+        if self.rollover and self.meter_id and self.date and self.value is not None:
+            from meters.readings import rollover_error  # meters.readings imports this module
+
+            if (message := rollover_error(self)) is not None:
+                raise ValidationError({"rollover": message})
 
 
 class ClosedPeriod(models.Model):

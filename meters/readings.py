@@ -162,7 +162,7 @@ class MeterState:
         }
 
 
-def spike_limit(meter: Meter, average: Decimal | None, months: Decimal) -> Decimal | None:
+def spike_limit(average: Decimal | None, months: Decimal) -> Decimal | None:
     """The most kWh a reading may show without a confirmation, or None without a history.
 
     Seed rule: a consumption more than SPIKE_FACTOR times the monthly average
@@ -183,6 +183,24 @@ def rollover_limit(meter: Meter, spike: Decimal | None) -> Decimal:
     if spike is not None:
         return spike
     return meter.register_span / 10 * meter.coefficient
+
+
+def rollover_error(reading: Reading) -> str | None:
+    """Why `reading` may not be marked as a pass through zero, or None (staff's door).
+
+    The same rule as a customer's confirmation in `validate_reading`: the
+    consumption across zero since the reading before it is within `rollover_limit`.
+    """
+    meter = reading.meter
+    state = load_states([meter])[meter.pk]
+    previous = state.latest_before(reading.date)
+    old = previous[1].get(reading.zone) if previous else None
+    if old is None or reading.value >= old.value:
+        return None
+    average = state.average_monthly(before=reading.date)
+    most = rollover_limit(meter, spike_limit(average, months_between(previous[0], reading.date)))
+    wrapped = meter.consumption(old.value, reading.value, rollover=True)
+    return implausible_rollover(old.value, wrapped, most) if wrapped > most else None
 
 
 @dataclass
@@ -304,7 +322,7 @@ def validate_reading(
         return check
     previous_day, previous_readings = check.previous
     check.average = state.average_monthly(before=date)
-    limit = spike_limit(meter, check.average, months_between(previous_day, date))
+    limit = spike_limit(check.average, months_between(previous_day, date))
     for zone, value in values.items():
         old = previous_readings.get(zone)
         if old is None:

@@ -179,3 +179,16 @@ def test_password_and_email_changes_are_in_the_audit_log(alice_client, alice):
     actions = list(AuditEvent.objects.filter(user=alice).values_list("action", flat=True))
     assert {"password.changed", "email.change_requested", "email.changed"} <= set(actions)
     assert NEW_PASSWORD not in str(list(AuditEvent.objects.values_list("details", flat=True)))
+
+
+def test_at_most_five_email_change_mails_an_hour(alice_client, alice):
+    """Issue 23 (Low 12): the e-mail change form is no way to flood a mailbox."""
+    for n in range(5):
+        assert change_email(alice_client, new=f"alice{n}@example.ru").status_code == 302
+    sent = len(mail.outbox)
+    response = change_email(alice_client, new="victim@example.ru")
+    assert response.status_code == 200
+    assert "не больше 5 раз в час" in response.content.decode()
+    assert len(mail.outbox) == sent
+    alice.refresh_from_db()
+    assert alice.pending_email == "alice4@example.ru"

@@ -13,7 +13,15 @@ def start_env() -> dict:
     return {
         k: v
         for k, v in os.environ.items()
-        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "CAPTCHA_TEST_MODE", "MOCK_GATEWAY")
+        if k
+        not in (
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "CAPTCHA_TEST_MODE",
+            "MOCK_GATEWAY",
+            "PORTAL_BASE_URL",
+        )
         and not k.startswith("PAYMENT_")
     }
 
@@ -44,6 +52,7 @@ def production(**env) -> dict:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "portal.example",
+        "PORTAL_BASE_URL": "https://portal.example",
         **REAL_BANK,
         **env,
     }
@@ -65,6 +74,20 @@ def test_debug_off_without_allowed_hosts_refuses_to_start():
     result = start(**production(ALLOWED_HOSTS=""))
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["*", "portal.example,*"])
+def test_debug_off_with_a_wildcard_allowed_host_refuses_to_start(hosts):
+    """Issue 23: a wildcard host lets a forged Host header into the links of the mail."""
+    result = start(**production(ALLOWED_HOSTS=hosts))
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS=* is refused" in result.stderr
+
+
+def test_debug_off_without_portal_base_url_refuses_to_start():
+    result = start(**production(PORTAL_BASE_URL=""))
+    assert result.returncode != 0
+    assert "PORTAL_BASE_URL must be set" in result.stderr
 
 
 def test_captcha_test_mode_is_refused_in_production():

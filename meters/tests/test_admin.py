@@ -45,3 +45,25 @@ def test_staff_close_a_period_by_any_day_of_the_month(client, stella):
     period = ClosedPeriod.objects.get()
     assert (period.month, period.closed_by) == (dt.date(2026, 10, 1), stella)
     assert str(period) == "октябрь 2026"
+
+
+def test_staff_cannot_mark_a_small_drop_as_a_rollover(client, stella, alice_meter):
+    from django.utils import timezone
+
+    client.force_login(stella)
+    data = {
+        "meter": alice_meter.pk,
+        "date": timezone.localdate().strftime("%d.%m.%Y"),
+        "zone": "T",
+        "value": "36150",
+        "status": "accepted",
+        "rollover": "on",
+    }
+    response = client.post(reverse("admin:meters_reading_add"), data)
+    assert response.status_code == 200
+    (message,) = response.context["adminform"].form.errors["rollover"]
+    assert message.startswith("Показание меньше предыдущего (36 156), а переход через ноль")
+    assert not Reading.objects.filter(value=36150).exists()
+    # Without the box it is a correction, and is saved as one.
+    del data["rollover"]
+    assert client.post(reverse("admin:meters_reading_add"), data).status_code == 302

@@ -211,3 +211,11 @@ def test_five_hundred_three_zone_meters_post_in_one_form(alice_client, alice_met
         data.update({f"m{meter.pk}-value_{zone}": "10" for zone in ("P", "H", "N")})
     assert alice_client.post(URL, data).status_code == 302
     assert Reading.objects.filter(date=timezone.localdate()).count() == 1500
+
+
+def test_a_small_drop_in_a_row_is_refused_not_offered_as_a_rollover(alice_client, alice_meter):
+    data = {"date": today_iso(), f"v-{alice_meter.pk}-T": "36150", f"r-{alice_meter.pk}": "on"}
+    page = alice_client.post(URL, data).content.decode()
+    assert "Показание меньше предыдущего (36 156), а переход через ноль невозможен" in page
+    assert "расход составил бы 999 994 кВт·ч" in page
+    assert saved_today(alice_meter) == {}

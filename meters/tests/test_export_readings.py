@@ -67,3 +67,29 @@ def test_an_empty_month_writes_only_the_header(readings):
     assert out.splitlines() == [
         "city;contract_number;point_code;meter_number;date;zone;value;source;status"
     ]
+
+
+def test_cells_that_excel_would_run_as_formulas_are_prefixed_and_import_back(
+    alice_contract, tmp_path, capsys
+):
+    """Issue 23 (Low 9): billing's fields such as `=HYPERLINK(…)` are never a live formula."""
+    make_meter(
+        alice_contract,
+        '=HYPERLINK("http://evil.example","x")',
+        point_code="@SUM(A1:A9)",
+        history=[(dt.date(2026, 10, 31), 36156)],
+    )
+    path = tmp_path / "october.csv"
+    export("--period", "2026-10", "--output", str(path))
+    row = path.read_text(encoding="utf-8").splitlines()[1]
+    assert ";'@SUM(A1:A9);" in row and ';"\'=HYPERLINK(""http://evil.example"",""x"")";' in row
+    call_command("import_readings", str(path))
+    assert "Создано: 0, обновлено: 0, без изменений: 1" in capsys.readouterr().out
+
+
+def test_the_import_strips_only_the_prefix_the_export_adds():
+    from core.importing import from_spreadsheet_safe, spreadsheet_safe
+
+    for text in ("=1+1", "+7", "-5", "@x", "\tx", "\rx", "plain", "'quoted", ""):
+        assert from_spreadsheet_safe(spreadsheet_safe(text)) == text
+    assert from_spreadsheet_safe("'quoted") == "'quoted"

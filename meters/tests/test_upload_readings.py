@@ -163,3 +163,13 @@ def test_an_automatic_meter_in_a_file_is_refused(alice_client, alice_contract):
     assert response.context["problems"] == [
         "строка 2: meter_number: прибор учета 700 опрашивается автоматически (АИИСКУЭ)"
     ]
+
+
+def test_a_small_drop_in_a_file_is_refused_even_with_the_rollover_box(alice_client, alice_meter):
+    today = timezone.localdate()
+    text = f"meter_number;date;value\n108008060;{today:%d.%m.%Y};36150\n"
+    problems = post(alice_client, csv_file(text), confirm_rollover="on").context["problems"]
+    assert problems[0].startswith(
+        "строка 2: value: Показание меньше предыдущего (36 156), а переход через ноль невозможен"
+    )
+    assert not Reading.objects.filter(date=today).exists()

@@ -79,6 +79,7 @@ def production_env(database_url: str) -> dict:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
+        PORTAL_BASE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         DATABASE_URL=database_url,

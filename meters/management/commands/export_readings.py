@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from core.dates import month_end
 from core.formatting import month_label
+from core.importing import spreadsheet_safe
 from meters.models import Reading
 
 COLUMNS = (
@@ -77,8 +78,8 @@ class Command(BaseCommand):
         ):
             # 36156.000 → 36156: the billing system reads plain numbers.
             text = f"{value.normalize():f}"
-            writer.writerow(
-                (city, contract, point, meter, day.isoformat(), zone, text, source, status)
-            )
+            # Billing's own fields may start like a formula: staff open this file in Excel.
+            cells = (city, contract, point, meter, day.isoformat(), zone, text, source, status)
+            writer.writerow([spreadsheet_safe(str(cell)) for cell in cells])
             count += 1
         return count
