@@ -214,7 +214,11 @@ def test_five_hundred_three_zone_meters_post_in_one_form(alice_client, alice_met
 
 
 def test_a_small_drop_in_a_row_is_refused_not_offered_as_a_rollover(alice_client, alice_meter):
-    data = {"date": today_iso(), f"v-{alice_meter.pk}-T": "36150", f"r-{alice_meter.pk}": "on"}
+    data = {
+        "date": today_iso(),
+        f"m{alice_meter.pk}-value_T": "36150",
+        f"m{alice_meter.pk}-confirm_rollover": "on",
+    }
     page = alice_client.post(URL, data).content.decode()
     assert "Показание меньше предыдущего (36 156), а переход через ноль невозможен" in page
     assert "расход составил бы 999 994 кВт·ч" in page
