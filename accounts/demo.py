@@ -44,10 +44,20 @@ def seed(ctx: dict, stdout) -> None:
             "email": "admin@eskk.example",
         },
     )
-    if created:
-        admin.set_password(ADMIN_PASSWORD)
-        admin.save(update_fields=["password"])
-    logins.append(f"Администратор (/admin/): {ADMIN_LOGIN} / {ADMIN_PASSWORD}")
+    if ctx.get("production"):
+        # With DEBUG off (seed_demo --allow-production) the admin gets no known password.
+        if created:
+            admin.set_unusable_password()
+            admin.save(update_fields=["password"])
+        logins.append(
+            f"Администратор (/admin/): {ADMIN_LOGIN}, пароль не задан: "
+            f"manage.py changepassword {ADMIN_LOGIN}"
+        )
+    else:
+        if created:
+            admin.set_password(ADMIN_PASSWORD)
+            admin.save(update_fields=["password"])
+        logins.append(f"Администратор (/admin/): {ADMIN_LOGIN} / {ADMIN_PASSWORD}")
     # billing.demo's contract left without a cabinet, handed over in the seed context.
     free = ctx["unregistered_contract"]
     logins.append(

@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -27,11 +28,39 @@ PDF_TEMPLATE = "documents/pdf.html"
 STYLESHEET = "documents/pdf.css"
 
 
+def static_roots() -> list[Path]:
+    """The folders of the portal's own static files (stylesheets, fonts, images)."""
+    roots = [Path(settings.STATIC_ROOT).resolve()]
+    for finder in finders.get_finders():
+        for storage in getattr(finder, "storages", {}).values():
+            roots.append(Path(storage.location).resolve())
+    return roots
+
+
+class RefusedURL(ValueError):
+    """A URL the PDF renderer may not read."""
+
+
 def _local_fetcher():
-    """A fetcher that gives WeasyPrint files and data: URLs only; the network is refused."""
+    """WeasyPrint's fetcher limited to data: URLs and the portal's static files.
+
+    The network is refused, and so is any other `file:` URL (a `file:///etc/passwd`
+    in a stylesheet or a crafted document would otherwise be read, issue 23).
+    """
+    from urllib.parse import unquote, urlsplit
+
     from weasyprint.urls import URLFetcher
 
-    return URLFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not any(path.is_relative_to(root) for root in static_roots()):
+                    raise RefusedURL(f"not a static file of the portal: {url}")
+            return super().fetch(url, headers)
+
+    return StaticOnlyFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
 
 def _stylesheet_path() -> Path:

@@ -1,5 +1,7 @@
 import datetime as dt
+from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from accounts.models import User
@@ -59,3 +61,24 @@ def test_demo_ledger_balance_is_the_unpaid_last_month(db):
     paid = sum(e.credit for e in entries)
     charged = sum(e.debit for e in entries)
     assert charged - paid == last.debit
+
+
+def test_seed_demo_refuses_to_run_with_debug_off(db, settings):
+    """Issue 23 (Low 12): no demo logins in a production database by accident."""
+    from django.core.management.base import CommandError
+
+    settings.DEBUG_AS_DEPLOYED = False
+    with pytest.raises(CommandError, match="--allow-production"):
+        call_command("seed_demo", stdout=StringIO())
+    assert not Contract.objects.exists()
+
+
+def test_with_allow_production_the_demo_admin_gets_no_password(db, settings):
+    from accounts.demo import ADMIN_PASSWORD
+
+    settings.DEBUG_AS_DEPLOYED = False
+    out = StringIO()
+    call_command("seed_demo", "--allow-production", stdout=out)
+    admin = User.objects.get(username="admin")
+    assert not admin.has_usable_password() and not admin.check_password(ADMIN_PASSWORD)
+    assert ADMIN_PASSWORD not in out.getvalue()

@@ -180,9 +180,9 @@ def test_five_hundred_filled_rows_are_saved_in_a_constant_number_of_queries(
     inserts = math.ceil(500 / connection.ops.bulk_batch_size(fields, [None] * 500))
     audit_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     audits = math.ceil(500 / connection.ops.bulk_batch_size(audit_fields, [None] * 500))
-    # session, user with its contract, meters, their last readings (two queries), the
+    # session, user, the chosen contract, meters, their last readings (two queries), the
     # closed periods; a savepoint around the inserts of the readings and their audit entries
-    with django_assert_num_queries(6 + 2 + inserts + audits):
+    with django_assert_num_queries(7 + 2 + inserts + audits):
         assert alice_client.post(URL, data).status_code == 302
     assert Reading.objects.filter(date=timezone.localdate()).count() == 500
 
@@ -214,7 +214,11 @@ def test_five_hundred_three_zone_meters_post_in_one_form(alice_client, alice_met
 
 
 def test_a_small_drop_in_a_row_is_refused_not_offered_as_a_rollover(alice_client, alice_meter):
-    data = {"date": today_iso(), f"v-{alice_meter.pk}-T": "36150", f"r-{alice_meter.pk}": "on"}
+    data = {
+        "date": today_iso(),
+        f"m{alice_meter.pk}-value_T": "36150",
+        f"m{alice_meter.pk}-confirm_rollover": "on",
+    }
     page = alice_client.post(URL, data).content.decode()
     assert "Показание меньше предыдущего (36 156), а переход через ноль невозможен" in page
     assert "расход составил бы 999 994 кВт·ч" in page

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.faults
 def test_a_dump_restored_into_an_empty_database_is_served(cluster, tmp_path):
     source = production_env(cluster.fresh_database("eskk_backup_src"))
     manage(source, "migrate", "--noinput")
-    manage(source, "seed_demo")
+    manage(source, "seed_demo", "--allow-production")
     dump = tmp_path / "eskk.dump"
     subprocess.run(
         ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", source["DATABASE_URL"]],

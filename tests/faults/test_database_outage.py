@@ -9,7 +9,7 @@ pytestmark = pytest.mark.faults
 def test_the_portal_answers_503_while_the_database_is_down_and_recovers_by_itself(cluster):
     env = production_env(cluster.fresh_database("eskk_outage"))
     manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo")
+    manage(env, "seed_demo", "--allow-production")
     portal = Portal(env)
     try:
         client = log_in(portal.base, "г. Кемерово", "1001", DEMO_PASSWORD)

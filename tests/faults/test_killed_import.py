@@ -32,6 +32,7 @@ def test_sigkill_during_import_readings_writes_nothing(cluster, tmp_path):
     manage(
         env,
         "seed_demo",
+        "--allow-production",
         "--contracts",
         "200",
         "--meters-per-contract",

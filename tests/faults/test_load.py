@@ -66,7 +66,7 @@ def customer(base, session, deadline, today, results, lock):
 def test_200_customers_for_60_seconds_get_no_5xx_and_every_accepted_reading_is_stored(cluster):
     env = production_env(cluster.fresh_database("eskk_load"))
     manage(env, "migrate", "--noinput")
-    manage(env, "seed_demo", "--contracts", str(SESSIONS), "--meters-per-contract", "1",
+    manage(env, "seed_demo", "--allow-production", "--contracts", str(SESSIONS), "--meters-per-contract", "1",
            "--history-months", "3")  # fmt: skip
     sessions = state(env, "sessions", str(SESSIONS))
     assert len(sessions) == SESSIONS

@@ -1,7 +1,8 @@
 import importlib
 import importlib.util
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app that has demo data keeps it in its own `demo.py` with
@@ -40,6 +41,12 @@ class Command(BaseCommand):
             help="месяцев истории для больших данных",
         )
         parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="загрузить и при выключенном DEBUG (стенд, нагрузка); пароль администратора "
+            "при этом не создается",
+        )
+        parser.add_argument(
             "--if-empty",
             action="store_true",
             help="ничего не делать, если договоры уже есть",
@@ -48,10 +55,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from billing.models import Contract
 
+        # Demo customers with known passwords on a production database are a breach
+        # waiting (issue 23): only on purpose, and never the demo admin's password.
+        if not settings.DEBUG_AS_DEPLOYED and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG выключен: демо-данные в рабочую базу не загружаются. Для стенда или "
+                "нагрузочного теста добавьте --allow-production."
+            )
         if options["if_empty"] and Contract.objects.exists():
             self.stdout.write("Данные уже есть: демо-данные не загружались.")
             return
         ctx = {
+            "production": not settings.DEBUG_AS_DEPLOYED,
             "scale_contracts": options["contracts"],
             "meters_per_contract": options["meters_per_contract"],
             "history_months": options["history_months"],
