@@ -149,9 +149,14 @@ def bob(bob_contract):
 def make_member(owner, role, email, *, password=MEMBER_PASSWORD, contracts=None):
     """An employee of the owner's organisation with a role and granted contracts
     (the owner's own contract by default); logs in by e-mail."""
+    from django.utils import timezone
+
     from accounts.models import Membership, User
 
-    user = User.objects.create_user(username=email, password=password, email=email)
+    # An invited person confirmed the address by opening the invitation.
+    user = User.objects.create_user(
+        username=email, password=password, email=email, email_confirmed_at=timezone.now()
+    )
     membership = Membership.objects.create(
         user=user, organisation=owner.membership.organisation, role=role
     )

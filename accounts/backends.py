@@ -17,11 +17,24 @@ class PortalBackend(ModelBackend):
         return True
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if username is not None and "@" in username:
+            user = self._by_email(username, password)
+        else:
+            user = super().authenticate(request, username=username, password=password, **kwargs)
         # /admin/ is for staff: a customer's right password is a failure there (issue 23).
         if user is not None and not user.is_staff and is_admin_request(request):
             return None
         return user
+
+    def _by_email(self, email: str, password) -> object | None:
+        """A login with "@" is a confirmed e-mail (issue 19): the one person with that
+        address whose password it is (an address shared by several contracts' users
+        works for each with their own password)."""
+        candidates = get_user_model()._default_manager.filter(
+            email__iexact=email, email_confirmed_at__isnull=False
+        )
+        matching = [user for user in candidates if user.check_password(password)]
+        return matching[0] if len(matching) == 1 else None
 
     def get_user(self, user_id):
         # Every cabinet page needs the person's membership (core.access): one query, not two.

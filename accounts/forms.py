@@ -99,11 +99,36 @@ def password_field(
     )
 
 
+def typed_email(value: str) -> str | None:
+    """The login typed as a confirmed e-mail (issue 19) rather than a contract number."""
+    value = (value or "").strip()
+    return value.lower() if "@" in value else None
+
+
+class LoginField(ContractNumberField):
+    """A contract number, or an e-mail kept as typed (lower case)."""
+
+    def to_python(self, value):
+        email = typed_email(value)
+        return email if email is not None else super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if "@" not in value and len(value) > 32:
+            raise forms.ValidationError("Номер договора не длиннее 32 символов.", code="max_length")
+
+
 class LoginForm(forms.Form):
-    """«Вход в личный кабинет»: city, contract number and password (and a CAPTCHA after failures)."""
+    """«Вход в личный кабинет»: city, contract number and password, or a confirmed e-mail
+    and password (and a CAPTCHA after failures)."""
 
     branch = branch_field()
-    contract_number = contract_number_field("Логин (номер договора)")
+    contract_number = LoginField(
+        label="Логин (номер договора)",
+        help_text="или e-mail, подтвержденный в личном кабинете (тогда город не нужен)",
+        max_length=254,
+        error_messages={"required": "Введите номер договора."},
+    )
     password = password_field("Пароль", autocomplete="current-password")
 
     error_messages = {
@@ -115,6 +140,8 @@ class LoginForm(forms.Form):
         self.request = request
         self.user_cache = None
         super().__init__(*args, **kwargs)
+        if self.is_bound and typed_email(self.data.get("contract_number", "")):
+            self.fields["branch"].required = False
         if self.is_bound:
             username = self._posted_username()
             if username and throttle.captcha_needed(request, username):
@@ -128,6 +155,9 @@ class LoginForm(forms.Form):
 
     def _posted_username(self) -> str | None:
         """The login from the raw POST, before validation: anything odd gives None."""
+        email = typed_email(self.data.get("contract_number") or "")
+        if email is not None:
+            return email if len(email) <= 254 and "\x00" not in email else None
         number = cyrillic_lookalikes((self.data.get("contract_number") or "").strip())
         if not number or len(number) > 32 or "\x00" in number:
             return None
@@ -139,8 +169,10 @@ class LoginForm(forms.Form):
 
     @property
     def username(self) -> str:
-        """The login as django-axes sees it: city and contract number."""
+        """The login as django-axes sees it: city and contract number, or the e-mail."""
         data = self.cleaned_data
+        if "@" in data["contract_number"]:
+            return data["contract_number"]
         return login_name(data["branch"], data["contract_number"])
 
     def clean(self):

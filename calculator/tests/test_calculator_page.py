@@ -53,7 +53,9 @@ def text(response) -> str:
 
 
 def errors(response, field: str) -> list[str]:
-    found = re.findall(rf'id="id_{field}_error">(.*?)</p>', response.content.decode(), re.S)
+    # core/fragment_field.html: <div class="error" id="…_error"><p>message</p>…</div>
+    boxes = re.findall(rf'id="id_{field}_error">(.*?)</div>', response.content.decode(), re.S)
+    found = [m for box in boxes for m in re.findall(r"<p>(.*?)</p>", box, re.S)]
     return [html.unescape(message) for message in found]
 
 

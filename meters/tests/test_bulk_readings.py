@@ -180,9 +180,9 @@ def test_five_hundred_filled_rows_are_saved_in_a_constant_number_of_queries(
     inserts = math.ceil(500 / connection.ops.bulk_batch_size(fields, [None] * 500))
     audit_fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
     audits = math.ceil(500 / connection.ops.bulk_batch_size(audit_fields, [None] * 500))
-    # session, user with its contract, meters, their last readings (two queries), the
+    # session, user, the chosen contract, meters, their last readings (two queries), the
     # closed periods; a savepoint around the inserts of the readings and their audit entries
-    with django_assert_num_queries(6 + 2 + inserts + audits):
+    with django_assert_num_queries(7 + 2 + inserts + audits):
         assert alice_client.post(URL, data).status_code == 302
     assert Reading.objects.filter(date=timezone.localdate()).count() == 500
 
