@@ -2,6 +2,7 @@
 
 import pytest
 from axes.models import AccessAttempt
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -47,7 +48,7 @@ def test_the_list_shows_confirmation_and_lockout_state(client, stella, alice, wa
         username="kemerovo/1001",
         ip_address="10.0.0.1",
         user_agent="test",
-        failures_since_start=5,
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
         attempt_time=timezone.now(),
         get_data="",
         post_data="",

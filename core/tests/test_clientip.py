@@ -2,6 +2,7 @@
 
 import pytest
 from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -67,9 +68,10 @@ def test_the_audit_log_records_the_client_behind_nginx(client, alice, kemerovo):
 
 
 def test_a_forged_header_from_a_stranger_cannot_escape_a_lockout(client, alice, kemerovo):
-    """Five failures lock contract + IP; changing X-Forwarded-For does not make a new IP."""
+    """AXES_FAILURE_LIMIT failures lock contract + IP; changing X-Forwarded-For does not
+    make a new IP."""
     data = {"branch": kemerovo.pk, "contract_number": "1001", "password": "Wrong-Guess-1"}
-    for n in range(5):
+    for n in range(settings.AXES_FAILURE_LIMIT):
         client.post(
             reverse("accounts:login"),
             {**data, "captcha_0": "x", "captcha_1": "PASSED"},

@@ -103,7 +103,8 @@ def test_register_confirm_by_mail_land_in_the_cabinet_log_out_and_in(page, smtp_
     expect(page.get_by_text("Регистрация подтверждена")).to_be_visible()
     menu = page.get_by_role("navigation", name="Разделы личного кабинета")
     menu.get_by_role("button", name="Выход").click()
-    expect(page.get_by_role("link", name="Вход в личный кабинет")).to_be_visible()
+    expect(page.get_by_text("Вы вышли из личного кабинета.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Вход в личный кабинет")).to_be_visible()
 
     browser_login(page, "г. Кемерово", "3003", PASSWORD)
     assert page.url.endswith("/cabinet/account/")

@@ -19,4 +19,5 @@ def test_home_login_and_the_menu_of_every_section(page, alice):
     assert page.url.endswith("/cabinet/calculator/")
     expect(menu.locator("li.active")).to_have_text("Калькулятор")
     menu.get_by_role("button", name="Выход").click()
-    expect(page.get_by_role("link", name="Вход в личный кабинет")).to_be_visible()
+    expect(page.get_by_text("Вы вышли из личного кабинета.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Вход в личный кабинет")).to_be_visible()
