@@ -58,6 +58,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from accounts.models import User, login_name
+    from accounts.organisations import open_organisation
     from billing.models import Branch, Contract, Customer, LedgerEntry
     from documents.services import issue_document
     from documents.tests.factories import line
@@ -69,6 +70,7 @@ def main() -> None:
     contract = Contract.objects.create(branch=branch, number=number, date=dt.date(2020, 1, 1),
                                        customer=customer, address=customer.legal_address)  # fmt: skip
     user = User.objects.create_user(username=login_name(branch, number), contract=contract)
+    open_organisation(user)
     period = dt.date(2026, 10, 1)
     lines = [line(n, str(1000 + n * 17), "8.4275", period, name=f"Электроэнергия, точка поставки № {n}")
              for n in range(1, 41)]  # fmt: skip

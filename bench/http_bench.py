@@ -126,10 +126,12 @@ def session_for(contract) -> str:
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User, login_name
+    from accounts.organisations import open_organisation
 
     user, _ = User.objects.get_or_create(
         username=login_name(contract.branch, contract.number), defaults={"contract": contract}
     )
+    open_organisation(user)  # the cabinet opens only to a member of the contract's organisation
     store = SessionStore()
     store.update(logged_in(user))
     store.create()
@@ -148,6 +150,7 @@ def crowd_sessions(count: int) -> tuple[list[int], list[str]]:
     from django.utils.crypto import get_random_string
 
     from accounts.models import User, login_name
+    from accounts.organisations import open_organisation
     from billing.models import Contract
 
     contracts = list(
@@ -164,6 +167,8 @@ def crowd_sessions(count: int) -> tuple[list[int], list[str]]:
         ],
         batch_size=2000,
     )
+    for user in User.objects.filter(contract__in=contracts, membership__isnull=True):
+        open_organisation(user)  # the cabinet opens only to a member of the contract's organisation
     store = SessionStore()
     expires = timezone.now() + dt.timedelta(hours=2)
     sessions = [

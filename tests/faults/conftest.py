@@ -80,6 +80,11 @@ def production_env(database_url: str) -> dict:
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="127.0.0.1",
         PORTAL_BASE_URL="http://127.0.0.1",
+        # No fault test pays by card; production refuses to start without a bank's settings.
+        PAYMENT_GATEWAY_URL="http://127.0.0.1:9/",
+        PAYMENT_NOTIFICATION_URL="http://127.0.0.1/cabinet/payments/notify/",
+        PAYMENT_TERMINAL_KEY="FaultsTerminal",
+        PAYMENT_SECRET=secrets.token_urlsafe(24),
         SECURE_SSL_REDIRECT="false",
         SECURE_COOKIES="false",
         DATABASE_URL=database_url,

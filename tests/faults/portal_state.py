@@ -17,6 +17,7 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User, login_name  # noqa: E402
+from accounts.organisations import open_organisation  # noqa: E402
 from meters.models import Meter, Reading  # noqa: E402
 
 
@@ -37,6 +38,7 @@ def sessions(count: int) -> list[dict]:
         user, _ = User.objects.get_or_create(
             username=login_name(contract.branch, contract.number), defaults={"contract": contract}
         )
+        open_organisation(user)  # the cabinet opens only to a member of the contract's organisation
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
         store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
