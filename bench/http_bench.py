@@ -57,6 +57,7 @@ def seed(contracts: int, meters: int, months: int):
             contracts=contracts,
             meters_per_contract=meters,
             history_months=months,
+            allow_production=True,  # the benchmark runs with production settings on purpose
             stdout=open(os.devnull, "w"),
         ),
     )
