@@ -18,3 +18,15 @@ def month_end(day: dt.date, months: int = 0) -> dt.date:
     `month_end(today, -1)` is the last day of last month.
     """
     return month_start(day, months + 1) - dt.timedelta(days=1)
+
+
+def command_date(text: str) -> dt.date:
+    """A date typed on a command line (`--date`), in the two forms every import accepts."""
+    from django.core.management.base import CommandError
+
+    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise CommandError(f"«{text}» не дата (ожидается 31.10.2026 или 2026-10-31)")

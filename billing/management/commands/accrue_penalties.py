@@ -1,4 +1,3 @@
-import datetime as dt
 import getpass
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,15 +5,7 @@ from django.utils import timezone
 
 from billing.penalties import RatesNotConfirmed
 from billing.services import accrue_penalties
-
-
-def _date(text: str) -> dt.date:
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(f"«{text}» не дата (ожидается 31.10.2026 или 2026-10-31)")
+from core.dates import command_date
 
 
 class Command(BaseCommand):
@@ -29,7 +20,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", type=_date, default=None, help="31.10.2026 или 2026-10-31")
+        parser.add_argument(
+            "--date", type=command_date, default=None, help="31.10.2026 или 2026-10-31"
+        )
         parser.add_argument("--dry-run", action="store_true", help="только посчитать")
 
     def handle(self, *args, **options):

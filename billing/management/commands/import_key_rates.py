@@ -5,20 +5,11 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from billing.models import KeyRate, KeyRateConfirmation
+from core.dates import command_date
 from core.importing import ImportCommand, Row
-
-
-def _date(text: str) -> dt.date:
-    for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise CommandError(f"«{text}» не дата (ожидается 31.10.2026 или 2026-10-31)")
 
 
 class Command(ImportCommand):
@@ -34,7 +25,7 @@ class Command(ImportCommand):
         super().add_arguments(parser)
         parser.add_argument(
             "--confirmed-to",
-            type=_date,
+            type=command_date,
             default=None,
             help="по какой день ставки полны (31.12.2026 или 2026-12-31), по умолчанию сегодня",
         )
