@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from calculator.models import FlatRate, HourlyRate, HourlyVolume, MonthlyRate, TariffMonth
+from calculator.models import FlatRate, HourlyRate, MonthlyRate, TariffMonth
 
 
 class FlatRateInline(admin.TabularInline):
@@ -45,13 +45,3 @@ class HourlyRateAdmin(RateAdmin):
         "rate",
     )  # fmt: skip
     date_hierarchy = "date"
-
-
-@admin.register(HourlyVolume)
-class HourlyVolumeAdmin(admin.ModelAdmin):
-    list_display = ("contract", "date", "hour", "kwh")
-    list_select_related = ("contract__branch",)
-    search_fields = ("contract__number", "contract__customer__name")
-    date_hierarchy = "date"
-    raw_id_fields = ("contract",)
-    list_per_page = 100

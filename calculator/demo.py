@@ -1,4 +1,4 @@
-"""Demo tariffs for the last three months and hourly data of the category-3 demo contract.
+"""Demo tariffs for the last three months (the hourly data is the meters' demo: meters.demo).
 
 The figures are made up (of the right order for Кузбасс) and every month is
 marked `is_demo`, so the page says «демонстрационные тарифы». A month that
@@ -15,7 +15,6 @@ from calculator.models import (
     MONTHLY_KINDS_BY_CATEGORY,
     FlatRate,
     HourlyRate,
-    HourlyVolume,
     MonthlyKind,
     MonthlyRate,
     PowerBand,
@@ -110,14 +109,6 @@ def _insert_hourly(rows: list[tuple]) -> None:
         cursor.executemany(sql, rows)
 
 
-def demo_hourly_kwh(day: dt.date, hour: int) -> Decimal:
-    """A works' load: two shifts on working days, a base load at night and on weekends."""
-    wobble = Decimal((day.day * 11 + hour * 5) % 23)
-    if day.weekday() >= 5:
-        return Decimal(220) + wobble
-    return (Decimal(600) if 8 <= hour <= 19 else Decimal(300)) + wobble
-
-
 def seed(ctx: dict, stdout) -> None:
     today = dt.date.today()
     months = [month_start(today, -back) for back in range(DEMO_MONTHS, 0, -1)]
@@ -125,17 +116,4 @@ def seed(ctx: dict, stdout) -> None:
     for month in months:
         if month not in existing:
             create_tariff_month(month)
-    works = ctx.get("contracts", {}).get(("kemerovo", "2002"))
-    if works is None:
-        return
-    for month in months:
-        hours = month_hours(month)
-        if HourlyVolume.objects.filter(
-            contract=works, date__gte=month, date__lte=hours[-1][0]
-        ).exists():
-            continue
-        HourlyVolume.objects.bulk_create(
-            [HourlyVolume(contract=works, date=d, hour=h, kwh=demo_hourly_kwh(d, h)) for d, h in hours],
-            batch_size=2000,
-        )  # fmt: skip
     stdout.write(f"Калькулятор: демонстрационные тарифы за {len(months)} мес.")

@@ -19,13 +19,17 @@ from calculator.models import (
     MONTHLY_KINDS_BY_CATEGORY,
     FlatRate,
     HourlyRate,
-    HourlyVolume,
     MonthlyKind,
     MonthlyRate,
     PowerBand,
     TariffMonth,
 )
 from core.formatting import month_label
+from meters.hourly import contract_profile
+from meters.hourly import profile_months as contract_profile_months
+
+# The contract's metered hours live with its meters; the calculator prices them.
+__all__ = ["contract_profile", "contract_profile_months"]
 
 CATEGORY_ORDINALS = {1: "первая", 2: "вторая", 3: "третья", 4: "четвертая", 5: "пятая", 6: "шестая"}
 SCHEME_LABELS = {2: "две зоны суток", 3: "три зоны суток"}
@@ -146,20 +150,6 @@ def latest_tariff_month() -> TariffMonth | None:
     return TariffMonth.objects.order_by("-month").first()
 
 
-def contract_profile(contract, month: dt.date) -> dict[pricing.Hour, Decimal]:
-    """The contract's metered hourly volumes of the month (may be incomplete or empty)."""
-    last = pricing.month_hours(month)[-1][0]
-    rows = HourlyVolume.objects.filter(contract=contract, date__gte=month, date__lte=last)
-    rows = rows.order_by()  # the default ordering would join the contract for nothing
-    return {(date, hour): kwh for date, hour, kwh in rows.values_list("date", "hour", "kwh")}
-
-
-def contract_profile_months(contract) -> list[dt.date]:
-    """Months for which the contract has hourly data, newest first."""
-    dates = HourlyVolume.objects.filter(contract=contract).dates("date", "month", order="DESC")
-    return list(dates)
-
-
 def _lines(
     category: int, scheme: int, consumption: pricing.MonthlyConsumption, tariffs: Tariffs
 ) -> list[pricing.Line]:
@@ -240,3 +230,10 @@ def compare(inputs: Inputs) -> list[Option]:
         priced.append(Option(category, scheme, cost, is_current=current))
     priced.sort(key=lambda option: (option.cost.total, option.category, option.scheme or 0))
     return priced + missing
+
+
+def planned_peak_hours(month: dt.date) -> frozenset[int]:
+    """The system operator's planned peak hours of the month (ПП 442 п. 97), local time."""
+    from calculator.forms import DEFAULT_PEAK_HOURS
+
+    return pricing.parse_peak_hours(DEFAULT_PEAK_HOURS)

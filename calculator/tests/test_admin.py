@@ -13,9 +13,7 @@ def staff_client(client, stella):
     return client
 
 
-@pytest.mark.parametrize(
-    "name", ["tariffmonth", "flatrate", "hourlyrate", "monthlyrate", "hourlyvolume"]
-)
+@pytest.mark.parametrize("name", ["tariffmonth", "flatrate", "hourlyrate", "monthlyrate"])
 def test_staff_see_every_tariff_list(staff_client, db, name):
     make_tariffs()
     response = staff_client.get(reverse(f"admin:calculator_{name}_changelist"))

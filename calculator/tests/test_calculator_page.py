@@ -9,9 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from calculator.models import HourlyVolume
 from calculator.pricing import month_hours
 from calculator.tests.factories import DECEMBER_2025, OCTOBER, make_tariffs, profile_csv
+from meters.models import DeliveryPoint, HourlyVolume
 
 URL = reverse("calculator:index")
 
@@ -28,6 +28,13 @@ PLANNED = {
     (dt.date(2026, 10, 2), 3): D("300.125"),
     (dt.date(2026, 10, 2), 4): D("50"),
 }
+
+
+def point_of(contract) -> DeliveryPoint:
+    """The contract's delivery point that its hourly data is metered at."""
+    return DeliveryPoint.objects.get_or_create(
+        contract=contract, code="ТП-1", defaults={"address": "г. Кемерово, ул. Мира, 1"}
+    )[0]
 
 
 def upload(content: bytes, name: str = "profile.csv") -> SimpleUploadedFile:
@@ -172,7 +179,12 @@ def test_the_contracts_hourly_data_is_used_when_no_file_is_given(
     alice_client, alice_contract, tariffs
 ):
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=PROFILE.get((day, hour), 0))
+        HourlyVolume(
+            delivery_point=point_of(alice_contract),
+            date=day,
+            hour=hour,
+            kwh=PROFILE.get((day, hour), 0),
+        )
         for day, hour in month_hours(OCTOBER)
     )
     page = text(post(alice_client, price_category="3"))
@@ -183,7 +195,7 @@ def test_the_contracts_hourly_data_is_used_when_no_file_is_given(
 
 def test_another_contracts_hourly_data_is_never_used(bob_client, alice_contract, tariffs):
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=1)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=1)
         for day, hour in month_hours(OCTOBER)
     )
     response = post(bob_client, price_category="3")
@@ -197,7 +209,7 @@ def test_incomplete_contract_hourly_data_is_refused_with_the_missing_hours(
     alice_client, alice_contract, tariffs
 ):
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=1)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=1)
         for day, hour in month_hours(OCTOBER)[:-2]
     )
     response = post(alice_client, price_category="3")
@@ -486,7 +498,7 @@ def test_the_query_count_does_not_grow_with_the_hourly_data(
         return post(alice_client, "compare", price_category="3")
 
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=1)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=1)
         for day, hour in month_hours(OCTOBER)
     )
     alice_client.get(URL)  # the session's first request writes it; not what is measured
@@ -494,7 +506,7 @@ def test_the_query_count_does_not_grow_with_the_hourly_data(
         assert "Сравнение категорий" in text(compare())
     make_tariffs(dt.date(2026, 9, 1))
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=2)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=2)
         for day, hour in month_hours(dt.date(2026, 9, 1))
     )
     with django_assert_num_queries(12):
