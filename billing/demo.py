@@ -44,7 +44,7 @@ UNREGISTERED_EMAIL = "kotelnaya@example.ru"
 
 PRICE_PER_KWH = Decimal("8.4275")
 ZERO = Decimal("0.00")
-DEMO_MONTHS = 12
+DEMO_MONTHS = 24  # as many months as meters.demo has readings
 
 
 def ledger_history(

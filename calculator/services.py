@@ -237,3 +237,60 @@ def planned_peak_hours(month: dt.date) -> frozenset[int]:
     from calculator.forms import DEFAULT_PEAK_HOURS
 
     return pricing.parse_peak_hours(DEFAULT_PEAK_HOURS)
+
+
+# The account page suggests another category only when it would have saved more than this.
+HINT_SAVING = Decimal("0.03")
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Another category would have cost less for the contract's own hours of a month."""
+
+    month: dt.date
+    current: Option
+    cheapest: Option
+
+    @property
+    def saving(self) -> Decimal:
+        return self.current.cost.total - self.cheapest.cost.total
+
+
+def contract_inputs(contract, tariff_month: TariffMonth, profile) -> Inputs:
+    """The contract's own category, voltage, power and hours of a month, to price."""
+    month = tariff_month.month
+    previous = contract_profile(contract, (month - dt.timedelta(days=1)).replace(day=1))
+    consumption = pricing.MonthlyConsumption(
+        month=month,
+        total_kwh=sum(profile.values(), Decimal(0)),
+        profile=profile,
+        peak_hours=planned_peak_hours(month),
+        previous=previous or None,
+    )
+    return Inputs(
+        tariff_month=tariff_month,
+        category=contract.price_category,
+        voltage_level=contract.voltage_level,
+        max_power_kw=contract.max_power_kw,
+        consumption=consumption,
+    )
+
+
+def cheaper_category(contract, month: dt.date) -> Hint | None:
+    """The cheapest category for the contract's complete hours of `month`, if it beats the
+    current one by more than HINT_SAVING; None when the month's hours or tariffs are missing."""
+    tariff_month = TariffMonth.objects.filter(month=month).first()
+    if tariff_month is None:
+        return None
+    profile = contract_profile(contract, month)
+    if len(profile) != len(pricing.month_hours(month)):
+        return None
+    options = compare(contract_inputs(contract, tariff_month, profile))
+    priced = [option for option in options if option.cost is not None]
+    current = next((option for option in priced if option.is_current), None)
+    if current is None or not priced:
+        return None
+    cheapest = priced[0]
+    if cheapest.cost.total < current.cost.total * (1 - HINT_SAVING):
+        return Hint(month=month, current=current, cheapest=cheapest)
+    return None
