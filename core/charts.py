@@ -22,6 +22,12 @@ LEFT = 64  # room for the axis labels
 BOTTOM = 36
 TOP = 12
 HEAT_LEVELS = 6
+# Colours as SVG attributes, not CSS: the PDF renderer's SVG reads attributes only.
+SERIES_COLOURS = ("#0b5394", "#9fc5e8")
+HEAT_COLOURS = ("#eef4fb", "#cfe0f3", "#9fc5e8", "#6fa8dc", "#3d85c6", "#0b5394")
+PEAK_COLOUR = "#fde9a9"
+AXIS_COLOUR = "#5c6670"
+GRID_COLOUR = "#d0d7de"
 
 
 def nice_ceiling(value: Decimal) -> Decimal:
@@ -48,6 +54,10 @@ class Bar:
     height: Decimal
     series: int  # 0, 1 …: the CSS class chart-series-N
     title: str
+
+    @property
+    def fill(self) -> str:
+        return SERIES_COLOURS[self.series % len(SERIES_COLOURS)]
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,12 @@ class BarChart:
     height: int = HEIGHT
     left: int = LEFT
     baseline: Decimal = Decimal(HEIGHT - BOTTOM)
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        return [
+            (name, SERIES_COLOURS[n % len(SERIES_COLOURS)]) for n, name in enumerate(self.series)
+        ]
 
 
 def bar_chart(
@@ -140,6 +156,10 @@ class Cell:
     level: int  # 0 (least) … HEAT_LEVELS − 1 (most): the CSS class heat-N
     title: str
 
+    @property
+    def fill(self) -> str:
+        return HEAT_COLOURS[self.level]
+
 
 @dataclass
 class HeatMap:
@@ -149,7 +169,7 @@ class HeatMap:
     cells: list[Cell]
     days: list[tuple[int, str]]  # (y, label)
     hours: list[tuple[int, str]]  # (x, label)
-    legend: list[tuple[int, str]]  # (level, range)
+    legend: list[tuple[str, str]]  # (colour, range)
     columns: list[str]
     rows: list[list[str]]
     width: int
@@ -195,7 +215,7 @@ def heat_map(
         days=[(top + i * cell + cell - 6, f"{day:%d}") for i, day in enumerate(days)],
         hours=[(left + hour * cell + cell // 2, str(hour)) for hour in range(0, 24, 3)],
         legend=[
-            (n, f"{group_digits(steps[n], 0)}–{group_digits(steps[n + 1], 0)}")
+            (HEAT_COLOURS[n], f"{group_digits(steps[n], 0)}–{group_digits(steps[n + 1], 0)}")
             for n in range(HEAT_LEVELS)
         ],
         columns=["Дата", *(f"{hour}:00" for hour in range(24))],
@@ -221,6 +241,8 @@ class Profile:
     left: int = LEFT
     baseline: Decimal = Decimal(HEIGHT - BOTTOM)
     top: int = TOP
+    line_colour: str = SERIES_COLOURS[0]
+    peak_colour: str = PEAK_COLOUR
 
 
 def profile(title: str, by_hour: Mapping[int, Decimal], peak_hours: Iterable[int]) -> Profile:

@@ -126,3 +126,30 @@ def profile_warnings(volumes: Mapping[tuple[int, dt.date, int], Decimal], points
         ):
             found.append(f"договор № {contract.number}, {month:%m.%Y}: {warning}")
     return found
+
+
+def month_charts(contract: Contract, month: dt.date):
+    """The heat map (day × hour) and the working days' average profile of the month's hours,
+    the system operator's planned peak hours shaded; None without hours in the month."""
+    from calculator import services
+    from core import charts
+    from core.calendar import is_working_day
+    from core.formatting import month_label
+
+    values = contract_profile(contract, month)
+    if not values:
+        return None
+    days = [month + dt.timedelta(days=n) for n in range(month_end(month).day)]
+    heat = charts.heat_map(f"Почасовое потребление за {month_label(month)}, кВт·ч", days, values)
+    working = [day for day in days if is_working_day(day)] or days
+    by_hour = {
+        hour: sum((values.get((day, hour), Decimal(0)) for day in working), Decimal(0))
+        / len(working)
+        for hour in range(24)
+    }
+    profile = charts.profile(
+        f"Средний рабочий день {month_label(month)}, кВт·ч в час",
+        by_hour,
+        services.planned_peak_hours(month),
+    )
+    return heat, profile
