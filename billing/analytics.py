@@ -107,8 +107,8 @@ def month_forecast(contract: Contract, today: dt.date) -> Forecast | None:
             kwh = year_before.kwh * done / same_days
             method = (
                 f"По почасовым данным за {len(days)} дн. месяца ({group_digits(done, 0)} кВт·ч) "
-                f"в сравнении с теми же днями {month_label(last_year)} "
-                f"({group_digits(year_before.kwh, 0)} кВт·ч за месяц)."
+                f"в сравнении с теми же днями год назад ({month_label(last_year)}: "
+                f"{group_digits(year_before.kwh, 0)} кВт·ч за месяц)."
             )
         else:
             hours = month_end(month).day * 24
@@ -135,5 +135,5 @@ def month_forecast(contract: Contract, today: dt.date) -> Forecast | None:
 
 
 def forecast_words(forecast: Forecast) -> str:
-    cost = f", около {money(forecast.cost)}" if forecast.cost is not None else ""
-    return f"Ожидается до конца месяца: {group_digits(forecast.kwh, 0)} кВт·ч{cost}."
+    cost = f", около {money(forecast.cost)}" if forecast.cost is not None else "."
+    return f"Ожидается до конца месяца: {group_digits(forecast.kwh, 0)} кВт·ч{cost}"

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from core.formatting import group_digits
 
-WIDTH = 720
+WIDTH = 600
 HEIGHT = 260
-LEFT = 64  # room for the axis labels
+LEFT = 72  # room for the axis labels
 BOTTOM = 36
 TOP = 12
 HEAT_LEVELS = 6
@@ -43,6 +43,11 @@ def nice_ceiling(value: Decimal) -> Decimal:
 
 
 def _label(value: Decimal) -> str:
+    """An axis label short enough for a phone: «4 млн», «375 тыс.», «950»."""
+    if value >= 1_000_000:
+        return f"{group_digits(value / 1_000_000, 1).removesuffix(',0')} млн"
+    if value >= 10_000:
+        return f"{group_digits(value / 1000, 0)} тыс."
     return group_digits(value, 0)
 
 

@@ -50,9 +50,15 @@ HOURLY_CATEGORIES = (3, 4, 5, 6)
 MILLI = Decimal("0.001")
 
 
+# The customers grow: each year takes 4 % more than the year before.
+YEAR_GROWTH = Decimal("1.04")
+
+
 def plan_units(base: int, period: dt.date) -> Decimal:
     """Register units of one meter zone in the month of `period`."""
-    return (Decimal(base) * Decimal(SEASON[period.month])).quantize(Decimal(1), ROUND_HALF_UP)
+    growth = YEAR_GROWTH ** (period.year - 2026)
+    units = Decimal(base) * Decimal(SEASON[period.month]) * growth
+    return units.quantize(Decimal(1), ROUND_HALF_UP)
 
 
 def _meters_of(key):
@@ -101,12 +107,19 @@ def _history(
     return readings
 
 
+# A works' working day: the night base, the morning start, a lunch dip, the evening tail.
+WORKING_DAY_SHAPE = (
+    "1.0", "0.95", "0.95", "0.95", "1.0", "1.1", "1.4", "1.8", "2.0", "2.05", "2.05", "2.0",
+    "1.6", "1.95", "2.0", "2.0", "1.9", "1.8", "1.6", "1.35", "1.2", "1.1", "1.05", "1.0",
+)  # fmt: skip
+
+
 def hour_weight(day: dt.date, hour: int) -> Decimal:
-    """A works' load: two shifts on working days, a base load at night and on days off."""
+    """A works' load by hour: the working-day shape, a base load on days off."""
     wobble = Decimal((day.day * 11 + hour * 5) % 23) / 100
     if not is_working_day(day):
         return Decimal("0.75") + wobble
-    return (Decimal(2) if 8 <= hour <= 19 else Decimal(1)) + wobble
+    return Decimal(WORKING_DAY_SHAPE[hour]) + wobble
 
 
 def spread(total: Decimal, weights: dict) -> dict:
