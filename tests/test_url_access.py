@@ -97,6 +97,21 @@ def _card_payment(contract, user):
     return {"pk": make_payment(contract, user).pk}
 
 
+def _organisation_member(contract, user):
+    from conftest import make_member
+
+    return {"pk": make_member(user, Role.ENGINEER, "dave@example.ru").membership.pk}
+
+
+def _invitation(contract, user):
+    from accounts.models import Invitation
+
+    invitation = Invitation.objects.create(
+        organisation=user.membership.organisation, email="frank@example.ru", role=Role.ENGINEER
+    )
+    return {"pk": invitation.pk}
+
+
 # URLs whose parameters name no customer's object: the same for everyone logged in.
 SHARED_PARAMS: dict[str, dict] = {
     "services:request_create": {"kind": "question"},
@@ -107,6 +122,7 @@ PUBLIC_PARAMS: dict[str, dict] = {
     "services:unsubscribe": {"token": "forged-token"},
     "accounts:confirm": {"token": "forged-token"},
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "forged-token"},
+    "accounts:invitation_accept": {"token": "forged-token"},
 }
 
 # url name → function(alice's contract, alice) returning the URL kwargs of one of her objects.
@@ -124,6 +140,10 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "documents:corrections_pdf": _correction,
     "payments:result": _card_payment,
     "payments:receipt": _card_payment,
+    "accounts:member_edit": _organisation_member,
+    "accounts:member_revoke": _organisation_member,
+    "accounts:invitation_resend": _invitation,
+    "accounts:invitation_revoke": _invitation,
 }
 
 
