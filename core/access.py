@@ -52,6 +52,7 @@ URL_SECTIONS: dict[str, Section | None] = {
     "payments:list": Section.PAYMENTS,
     "payments:result": Section.PAYMENTS,
     "payments:receipt": Section.PAYMENTS,
+    "payments:cancel": Section.PAYMENTS,
     "meters:readings": Section.READINGS,
     "meters:bulk": Section.READINGS,
     "meters:upload": Section.READINGS,

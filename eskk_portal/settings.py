@@ -330,6 +330,9 @@ PAYMENT_SECRET = env.str("PAYMENT_SECRET", default=_DEMO_PAYMENT_SECRET)
 # empty means this portal's own payments:notify URL on the request's address.
 PAYMENT_NOTIFICATION_URL = env.str("PAYMENT_NOTIFICATION_URL", default="")
 PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
+# How long the bank's payment page of an order lives (sent as RedirectDueDate);
+# «Продолжить оплату» is offered until then.
+PAYMENT_LINK_LIFETIME = timedelta(minutes=env.int("PAYMENT_LINK_LIFETIME_MINUTES", default=60))
 if not DEBUG:
     if MOCK_GATEWAY:
         raise ImproperlyConfigured(

@@ -144,6 +144,7 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "accounts:member_revoke": _organisation_member,
     "accounts:invitation_resend": _invitation,
     "accounts:invitation_revoke": _invitation,
+    "payments:cancel": _card_payment,
 }
 
 
