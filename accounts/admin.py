@@ -9,7 +9,14 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from accounts import organisations, services
-from accounts.models import Invitation, Membership, Organisation, OrganisationContract, User
+from accounts.models import (
+    ContractClaim,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationContract,
+    User,
+)
 from core.audit import record
 
 # What a staff member who is not a superuser sees of a customer's account, and the one
@@ -414,3 +421,58 @@ class InvitationAdmin(admin.ModelAdmin):
             organisations.revoke_invitation(invitation, request=request) for invitation in queryset
         )
         self.message_user(request, f"Отозвано приглашений: {revoked}.")
+
+
+@admin.register(ContractClaim)
+class ContractClaimAdmin(admin.ModelAdmin):
+    """Owners' requests to add a contract: staff who checked the caller by phone give a code."""
+
+    list_display = ("number", "branch", "organisation", "contract", "created_at", "state_label")
+    search_fields = ("number", "organisation__customer__name", "organisation__customer__inn")
+    list_select_related = ("branch", "organisation__customer", "contract__branch")
+    fields = (
+        "organisation",
+        "branch",
+        "number",
+        "contract",
+        "requested_by",
+        "created_at",
+        "code_sent_at",
+        "tries",
+        "attached_at",
+    )
+    readonly_fields = fields
+    actions = ("issue_code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="состояние")
+    def state_label(self, claim: ContractClaim) -> str:
+        return claim.state()
+
+    @admin.action(description="Выдать новый код (сообщить по телефону)")
+    def issue_code(self, request, queryset):
+        """A new code shown once to the staff member; only for a contract of the organisation's
+        ИНН not held by another organisation."""
+        for claim in queryset.select_related(
+            "organisation__customer", "contract__customer", "branch"
+        ):
+            if claim.attached_at or not organisations.attachable(
+                claim.organisation, claim.contract
+            ):
+                self.message_user(
+                    request,
+                    f"№ {claim.number} ({claim.branch}): договор нельзя добавить этой организации.",
+                    messages.WARNING,
+                )
+                continue
+            code = organisations.new_contract_code(claim)
+            record("admin.contract_code_issued", request=request, target=claim.number)
+            self.message_user(
+                request,
+                f"Код для договора № {claim.number} ({claim.branch}): {code}. Действует 24 часа.",
+            )

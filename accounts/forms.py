@@ -497,3 +497,19 @@ class AcceptInvitationForm(forms.Form):
                 ),
             )
         return data
+
+
+class ContractClaimForm(forms.Form):
+    """«Добавить договор»: the city and the number of a contract of the same ИНН."""
+
+    branch = branch_field(long_labels=False)
+    contract_number = contract_number_field()
+
+
+class ContractCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Код из письма",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Введите код."},
+    )

@@ -237,3 +237,62 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state() == "ждет ответа"
+
+
+# A code for adding a contract works this long, and for this many tries.
+CONTRACT_CODE_LIFETIME = timedelta(hours=24)
+CONTRACT_CODE_TRIES = 5
+
+
+class ContractClaim(models.Model):
+    """An owner's request to add a contract to the organisation («Настройки» → «Договоры»).
+
+    A one-time code goes to the contract's e-mail in billing (or staff give it by
+    phone from the admin); typing it attaches the contract. A request is made for
+    whatever was typed — an unknown contract, one of another ИНН — and then simply
+    never succeeds, so the page says the same for every contract (issue 19).
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, models.CASCADE, related_name="contract_claims", verbose_name="организация"
+    )
+    branch = models.ForeignKey(Branch, models.PROTECT, related_name="+", verbose_name="город")
+    number = models.CharField("номер договора", max_length=32)
+    contract = models.ForeignKey(
+        Contract,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="договор",
+        help_text="пусто — такого договора нет",
+    )
+    requested_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="запросил"
+    )
+    code_hash = models.CharField("код (хеш)", max_length=64, editable=False)
+    code_sent_at = models.DateTimeField("код выдан", default=timezone.now)
+    tries = models.PositiveSmallIntegerField("неверных попыток", default=0)
+    created_at = models.DateTimeField("запрошено", auto_now_add=True)
+    attached_at = models.DateTimeField("договор добавлен", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "запрос на добавление договора"
+        verbose_name_plural = "запросы на добавление договора"
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"№ {self.number} ({self.branch}) → {self.organisation}"
+
+    @property
+    def expires_at(self):
+        return self.code_sent_at + CONTRACT_CODE_LIFETIME
+
+    def state(self, now=None) -> str:
+        if self.attached_at:
+            return "договор добавлен"
+        if self.tries >= CONTRACT_CODE_TRIES:
+            return "попытки исчерпаны"
+        if (now or timezone.now()) >= self.expires_at:
+            return "код просрочен"
+        return "ждет кода"

@@ -8,11 +8,12 @@ from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import mail, tokens
 from accounts.models import (
     INVITATION_LIFETIME,
+    ContractClaim,
     Invitation,
     Membership,
     Organisation,
@@ -329,6 +330,131 @@ def open_invitations(organisation: Organisation):
         .prefetch_related("contracts__branch")
         .order_by("-sent_at")
     )
+
+
+# --- «Настройки» → «Договоры»: adding a contract with a one-time code -----------------
+
+CONTRACT_CODE_SALT = "accounts.contract_claim"
+# At most this many requests an hour per organisation.
+CONTRACT_CLAIMS_PER_HOUR = 10
+
+
+class TooManyClaims(Exception):
+    """CONTRACT_CLAIMS_PER_HOUR reached."""
+
+
+class ClaimRefused(Exception):
+    """A wrong or spent code, or a contract that cannot be added: one answer for all."""
+
+
+def _code_hash(claim: ContractClaim, code: str) -> str:
+    return salted_hmac(CONTRACT_CODE_SALT, f"{claim.pk}|{code}").hexdigest()
+
+
+def new_contract_code(claim: ContractClaim) -> str:
+    """A fresh six-digit code for the claim (the earlier one stops working), counted anew."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    claim.code_hash = _code_hash(claim, code)
+    claim.code_sent_at = timezone.now()
+    claim.tries = 0
+    claim.save(update_fields=["code_hash", "code_sent_at", "tries"])
+    return code
+
+
+def attachable(organisation: Organisation, contract: Contract | None) -> bool:
+    """A contract of the organisation's ИНН that no organisation holds yet."""
+    return (
+        contract is not None
+        and contract.customer.inn == organisation.customer.inn
+        and not OrganisationContract.objects.filter(contract=contract).exists()
+    )
+
+
+@transaction.atomic
+def request_contract(
+    organisation: Organisation, *, branch, number: str, requested_by: User, request=None
+) -> ContractClaim:
+    """Start adding a contract: the code goes to the contract's e-mail in billing when the
+    contract can be added and has one; otherwise staff give it by phone, or (for a contract
+    of another ИНН, or none) nobody can. The caller says the same in every case."""
+    _lock(organisation)
+    since = timezone.now() - timedelta(hours=1)
+    if (
+        organisation.contract_claims.filter(created_at__gte=since).count()
+        >= CONTRACT_CLAIMS_PER_HOUR
+    ):
+        raise TooManyClaims
+    number = number.strip()
+    contract = (
+        Contract.objects.select_related("customer", "branch")
+        .filter(branch=branch, number=number)
+        .first()
+    )
+    claim = ContractClaim.objects.create(
+        organisation=organisation,
+        branch=branch,
+        number=number,
+        contract=contract,
+        requested_by=requested_by,
+    )
+    code = new_contract_code(claim)
+    if attachable(organisation, contract) and contract.email:
+        mail.send_after_commit(
+            "contract-code",
+            contract.email,
+            {
+                "contract": contract,
+                "organisation": organisation.customer.name,
+                "code": code,
+                "expires_at": timezone.localtime(claim.expires_at),
+            },
+        )
+    record(
+        "contract.claim_requested",
+        request=request,
+        user=requested_by,
+        target=f"{branch.code}/{number}",
+        organisation=organisation.pk,
+        known=contract is not None,
+    )
+    return claim
+
+
+def confirm_contract(claim: ContractClaim, code: str, *, request=None) -> Contract:
+    """Attach the claimed contract when the code is right; ClaimRefused otherwise (a wrong
+    code spends one of CONTRACT_CODE_TRIES, and that is kept)."""
+    with transaction.atomic():
+        contract = _attach_claimed(claim, "".join(code.split()), request)
+    if contract is None:
+        raise ClaimRefused
+    return contract
+
+
+def _attach_claimed(claim: ContractClaim, code: str, request) -> Contract | None:
+    claim = (
+        ContractClaim.objects.select_for_update()
+        .select_related("organisation__customer", "contract__customer", "contract__branch")
+        .get(pk=claim.pk)
+    )
+    if claim.state() != "ждет кода":
+        return None
+    if not constant_time_compare(_code_hash(claim, code), claim.code_hash):
+        ContractClaim.objects.filter(pk=claim.pk).update(tries=F("tries") + 1)
+        record("contract.claim_wrong_code", request=request, target=claim.number)
+        return None
+    if not attachable(claim.organisation, claim.contract):
+        record("contract.claim_refused", request=request, target=claim.number)
+        return None
+    OrganisationContract.objects.create(organisation=claim.organisation, contract=claim.contract)
+    claim.attached_at = timezone.now()
+    claim.save(update_fields=["attached_at"])
+    record(
+        "contract.attached",
+        request=request,
+        target=str(claim.contract),
+        organisation=claim.organisation_id,
+    )
+    return claim.contract
 
 
 # --- who did it -----------------------------------------------------------------------

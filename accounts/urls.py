@@ -31,6 +31,12 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("cabinet/settings/", views.settings_index, name="settings"),
+    path("cabinet/settings/contracts/", views.contracts, name="contracts"),
+    path(
+        "cabinet/settings/contracts/<int:pk>/",
+        views.contract_confirm,
+        name="contract_confirm",
+    ),
     path("cabinet/settings/access/", views.staff_access, name="staff_access"),
     path("cabinet/settings/access/invite/", views.invite, name="invite"),
     path("cabinet/settings/access/<int:pk>/", views.member_edit, name="member_edit"),

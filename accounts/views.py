@@ -15,6 +15,8 @@ from accounts import organisations, services, tasks, tokens
 from accounts.forms import (
     AcceptInvitationForm,
     AccessForm,
+    ContractClaimForm,
+    ContractCodeForm,
     ContractLookupForm,
     EmailChangeForm,
     InvitationForm,
@@ -23,7 +25,7 @@ from accounts.forms import (
     PortalSetPasswordForm,
     RegistrationForm,
 )
-from accounts.models import INVITATION_LIFETIME, Invitation, Membership
+from accounts.models import INVITATION_LIFETIME, ContractClaim, Invitation, Membership
 from accounts.organisations import person_name
 from core.access import contract_required, landing
 
@@ -417,3 +419,73 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def _invitation_failed(request: HttpRequest, reason: str) -> HttpResponse:
     return render(request, "accounts/invitation_failed.html", {"reason": reason}, status=400)
+
+
+# --- «Настройки» → «Договоры» (issue 19) ------------------------------------------------
+
+CLAIM_REFUSED = (
+    "Код неверен или устарел, либо этот договор нельзя добавить в вашу организацию. "
+    "Проверьте номер договора и код или обратитесь в контактный центр."
+)
+
+
+@contract_required
+def contracts(request: HttpRequest) -> HttpResponse:
+    """«Договоры»: the organisation's contracts and «Добавить договор» by city and number."""
+    organisation = request.membership.organisation
+    form = ContractClaimForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = organisations.request_contract(
+                organisation,
+                branch=form.cleaned_data["branch"],
+                number=form.cleaned_data["contract_number"],
+                requested_by=request.user,
+                request=request,
+            )
+        except organisations.TooManyClaims:
+            form.add_error(
+                None,
+                f"Можно запросить не больше {organisations.CONTRACT_CLAIMS_PER_HOUR} кодов в час. "
+                "Повторите позже.",
+            )
+        else:
+            return redirect("accounts:contract_confirm", pk=claim.pk)
+    attached = (
+        organisation.contracts.select_related("branch").order_by("branch__name", "number").all()
+    )
+    return render(
+        request,
+        "accounts/contracts.html",
+        {"form": form, "attached": attached, "title": "Договоры"},
+    )
+
+
+@contract_required
+def contract_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-time code of a contract being added: the same words for every contract."""
+    claim = get_object_or_404(
+        ContractClaim.objects.select_related("branch"),
+        pk=pk,
+        organisation_id=request.membership.organisation_id,
+    )
+    form = ContractCodeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = organisations.confirm_contract(
+                claim, form.cleaned_data["code"], request=request
+            )
+        except organisations.ClaimRefused:
+            form.add_error("code", CLAIM_REFUSED)
+        else:
+            messages.success(
+                request,
+                f"Договор № {contract.number} ({contract.branch.name}) добавлен. Выберите его "
+                "в списке «Договор:» вверху страницы.",
+            )
+            return redirect("accounts:contracts")
+    return render(
+        request,
+        "accounts/contract_confirm.html",
+        {"form": form, "claim": claim, "title": "Код для добавления договора"},
+    )

@@ -37,6 +37,8 @@ URL_SECTIONS: dict[str, Section | None] = {
     "accounts:password_change": Section.SETTINGS,
     "accounts:email_change": Section.SETTINGS,
     "accounts:email_confirm": Section.SETTINGS,
+    "accounts:contracts": Section.ORGANISATION,
+    "accounts:contract_confirm": Section.ORGANISATION,
     "accounts:staff_access": Section.ORGANISATION,
     "accounts:invite": Section.ORGANISATION,
     "accounts:member_edit": Section.ORGANISATION,

@@ -112,6 +112,18 @@ def _invitation(contract, user):
     return {"pk": invitation.pk}
 
 
+def _contract_claim(contract, user):
+    from accounts.organisations import request_contract
+
+    claim = request_contract(
+        user.membership.organisation,
+        branch=contract.branch,
+        number="1002",
+        requested_by=user,
+    )
+    return {"pk": claim.pk}
+
+
 # URLs whose parameters name no customer's object: the same for everyone logged in.
 SHARED_PARAMS: dict[str, dict] = {
     "services:request_create": {"kind": "question"},
@@ -142,6 +154,7 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "payments:receipt": _card_payment,
     "accounts:member_edit": _organisation_member,
     "accounts:member_revoke": _organisation_member,
+    "accounts:contract_confirm": _contract_claim,
     "accounts:invitation_resend": _invitation,
     "accounts:invitation_revoke": _invitation,
     "payments:cancel": _card_payment,
