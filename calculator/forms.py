@@ -13,7 +13,6 @@ from calculator.models import TariffMonth
 from core.formatting import month_label
 from core.numbers import parse_decimal
 
-DEFAULT_PEAK_HOURS = "8-10, 17-20"
 CATEGORY_CHOICES = [(c, f"{c}-я ({services.CATEGORY_ORDINALS[c]})") for c in range(1, 7)]
 SCHEME_CHOICES = [(2, "две зоны (ночь, день)"), (3, "три зоны (ночь, полупик, пик)")]
 ZONE_FIELDS = {
@@ -95,12 +94,6 @@ class CalculatorForm(forms.Form):
         "каждый час месяца ровно один раз",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
-    peak_hours = forms.CharField(
-        label="Часы пиковой нагрузки",
-        required=False,
-        max_length=100,
-        help_text="часы от 0 до 23 через запятую, диапазоны через дефис: 8-10, 17-20",
-    )
     planned = forms.FileField(
         label="Плановые почасовые объемы (CSV или XLSX)",
         required=False,
@@ -136,18 +129,6 @@ class CalculatorForm(forms.Form):
             )
         return month
 
-    def clean_peak_hours(self) -> frozenset[int]:
-        text = self.cleaned_data["peak_hours"].strip()
-        if not text:
-            return frozenset()
-        try:
-            return pricing.parse_peak_hours(text)
-        except ValueError:
-            raise forms.ValidationError(
-                "Часы указываются числами от 0 до 23 через запятую, диапазоны через дефис: "
-                "8-10, 17-20."
-            ) from None
-
     # -- the whole form -----------------------------------------------------
     def clean(self):
         data = super().clean()
@@ -162,8 +143,6 @@ class CalculatorForm(forms.Form):
             self._clean_zones(data)
         if category in (3, 4, 5, 6) and month:
             data["profile_hours"] = self._clean_profile(data, month)
-            if not data.get("peak_hours") and "peak_hours" not in self.errors:
-                self.add_error("peak_hours", "Укажите часы пиковой нагрузки.")
         if category in (5, 6) and month:
             data["planned_hours"] = self._read("planned", month)
             if data["planned_hours"] is None and "planned" not in self.errors:
@@ -240,7 +219,6 @@ class CalculatorForm(forms.Form):
             total_kwh=total,
             zones=zones,
             profile=profile,
-            peak_hours=data.get("peak_hours") or frozenset(),
             planned=planned,
             previous=previous,
         )
@@ -263,7 +241,6 @@ def initial_for(contract) -> dict:
         "voltage_level": contract.voltage_level,
         "max_power_kw": _plain(contract.max_power_kw),
         "zone_scheme": 2,
-        "peak_hours": DEFAULT_PEAK_HOURS,
     }
 
 

@@ -16,10 +16,16 @@ from billing.vat import vat_rate_for
 from calculator import pricing
 from calculator.models import (
     HOURLY_CATEGORIES,
+    HOURLY_KINDS_BY_CATEGORY,
     MONTHLY_KINDS_BY_CATEGORY,
+    THREE_ZONE_KINDS,
+    CapacityPeakHour,
     FlatRate,
+    HourlyKind,
     HourlyRate,
     HourlyVolume,
+    MonthHours,
+    MonthHoursKind,
     MonthlyKind,
     MonthlyRate,
     PowerBand,
@@ -76,7 +82,7 @@ class Option:
 
 
 class Tariffs:
-    """The rates of one month, voltage level and band, loaded in three queries."""
+    """The rates of one month, voltage level and band, and the month's hours, in five queries."""
 
     def __init__(self, tariff_month: TariffMonth, voltage_level: str, band: str):
         self.tariff_month = tariff_month
@@ -95,13 +101,24 @@ class Tariffs:
             .order_by()
             .values_list("price_category", "kind", "rate")
         }
-        self.energy: dict[int, dict[pricing.Hour, Decimal]] = defaultdict(dict)
-        for category, date, hour, rate in (
+        self.per_hour: dict[tuple[int, str], dict[pricing.Hour, Decimal]] = defaultdict(dict)
+        for category, kind, date, hour, rate in (
             HourlyRate.objects.filter(**keys)
             .order_by()
-            .values_list("price_category", "date", "hour", "rate")
+            .values_list("price_category", "kind", "date", "hour", "rate")
         ):
-            self.energy[category][(date, hour)] = rate
+            self.per_hour[(category, kind)][(date, hour)] = rate
+        month = tariff_month.month
+        self.month_hours = {
+            kind: pricing.parse_peak_hours(hours)
+            for kind, hours in MonthHours.objects.filter(month=month).values_list("kind", "hours")
+        }
+        last = pricing.month_hours(month)[-1][0]
+        self.capacity_hours = dict(
+            CapacityPeakHour.objects.filter(date__gte=month, date__lte=last).values_list(
+                "date", "hour"
+            )
+        )
 
     def _where(self, category: int) -> str:
         return (
@@ -115,15 +132,63 @@ class Tariffs:
         except KeyError:
             raise TariffMissing(f"Нет тарифа {self._where(category)}.") from None
 
-    def hourly(self, category: int) -> pricing.HourlyTariff:
-        energy = self.energy.get(category, {})
-        missing = [h for h in pricing.month_hours(self.tariff_month.month) if h not in energy]
+    def _month(self) -> str:
+        return month_label(self.tariff_month.month)
+
+    def zone_hours(self, scheme: int) -> dict[str, frozenset[int]]:
+        """The hours of each zone of the day: two zones all year, three zones as published."""
+        if scheme == 2:
+            return dict(pricing.TWO_ZONE_HOURS)
+        zones = {kind.value: self.month_hours.get(kind) for kind in THREE_ZONE_KINDS}
+        absent = [MonthHoursKind(kind).label for kind, hours in zones.items() if hours is None]
+        if absent:
+            raise TariffMissing(
+                f"Нет интервалов зон суток за {self._month()}: {', '.join(absent)}."
+            )
+        every = [hour for hours in zones.values() for hour in hours]
+        if sorted(every) != list(range(24)):
+            raise TariffMissing(
+                f"Интервалы трех зон суток за {self._month()} не делят сутки: каждый час "
+                "должен быть ровно в одной зоне."
+            )
+        return zones
+
+    def _hour_rates(self, category: int, kind: str) -> dict[pricing.Hour, Decimal]:
+        rates = self.per_hour.get((category, kind), {})
+        missing = [h for h in pricing.month_hours(self.tariff_month.month) if h not in rates]
         if missing:
             day, hour = missing[0]
+            what = "почасовых ставок" if kind == HourlyKind.ENERGY else (
+                f"почасовых ставок «{HourlyKind(kind).label}»"
+            )  # fmt: skip
             raise TariffMissing(
-                f"Нет почасовых ставок {self._where(category)}: не хватает {len(missing)} ч "
+                f"Нет {what} {self._where(category)}: не хватает {len(missing)} ч "
                 f"(первый — {day:%d.%m.%Y} {hour} ч)."
             )
+        return rates
+
+    def _capacity_hours(self) -> dict[dt.date, int]:
+        days = pricing.working_days(self.tariff_month.month)
+        missing = [day for day in days if day not in self.capacity_hours]
+        if missing:
+            raise TariffMissing(
+                f"Нет часов пиковой нагрузки системного оператора за {self._month()}: "
+                f"не хватает {len(missing)} рабочих дней (первый — {missing[0]:%d.%m.%Y})."
+            )
+        return {day: self.capacity_hours[day] for day in days}
+
+    def network_peak_hours(self) -> frozenset[int]:
+        hours = self.month_hours.get(MonthHoursKind.NETWORK_PEAK)
+        if hours is None:
+            raise TariffMissing(
+                f"Нет плановых часов пиковой нагрузки системного оператора за {self._month()}."
+            )
+        return hours
+
+    def hourly(self, category: int) -> pricing.HourlyTariff:
+        per_hour = {
+            kind: self._hour_rates(category, kind) for kind in HOURLY_KINDS_BY_CATEGORY[category]
+        }
         rates = {}
         for kind in MONTHLY_KINDS_BY_CATEGORY[category]:
             if (category, kind) not in self.monthly:
@@ -132,13 +197,15 @@ class Tariffs:
                 )
             rates[kind] = self.monthly[(category, kind)]
         return pricing.HourlyTariff(
-            energy=energy,
+            energy=per_hour[HourlyKind.ENERGY],
             capacity=rates[MonthlyKind.CAPACITY],
+            capacity_hours=self._capacity_hours(),
+            network_peak_hours=self.network_peak_hours() if category in (4, 6) else frozenset(),
             transmission=rates.get(MonthlyKind.TRANSMISSION),
             maintenance=rates.get(MonthlyKind.TRANSMISSION_MAINTENANCE),
             losses=rates.get(MonthlyKind.TRANSMISSION_LOSSES),
-            deviation_up=rates.get(MonthlyKind.DEVIATION_UP),
-            deviation_down=rates.get(MonthlyKind.DEVIATION_DOWN),
+            deviation_up=per_hour.get(HourlyKind.DEVIATION_UP),
+            deviation_down=per_hour.get(HourlyKind.DEVIATION_DOWN),
         )
 
 
@@ -171,7 +238,7 @@ def _lines(
     if category == 2:
         zones = pricing.ZONES_BY_SCHEME[scheme]
         if consumption.profile is not None:
-            zone_kwh = pricing.split_by_zones(consumption.profile, scheme)
+            zone_kwh = pricing.split_by_zones(consumption.profile, tariffs.zone_hours(scheme))
         elif set(zones) <= set(consumption.zones):
             zone_kwh = {zone: consumption.zones[zone] for zone in zones}
         else:
@@ -185,7 +252,6 @@ def _lines(
         consumption.profile,
         tariffs.hourly(category),
         month=consumption.month,
-        peak_hours=consumption.peak_hours,
         planned=consumption.planned,
     )
 
@@ -199,10 +265,9 @@ def calculate(inputs: Inputs) -> Estimate:
     consumption = inputs.consumption
     warnings = ()
     if inputs.category in HOURLY_CATEGORIES and consumption.profile is not None:
+        peak_hours = tariffs.month_hours.get(MonthHoursKind.NETWORK_PEAK, frozenset())
         warnings = tuple(
-            pricing.profile_warnings(
-                consumption.profile, consumption.peak_hours, consumption.previous
-            )
+            pricing.profile_warnings(consumption.profile, peak_hours, consumption.previous)
         )
     return Estimate(
         inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate), warnings=warnings
