@@ -17,6 +17,7 @@ from accounts.models import (
     OrganisationContract,
     User,
 )
+from accounts.people import person_name
 from core.audit import record
 
 # What a staff member who is not a superuser sees of a customer's account, and the one
@@ -333,7 +334,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.display(description="ФИО")
     def person(self, membership: Membership) -> str:
-        return organisations.person_name(membership.user)
+        return person_name(membership.user)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

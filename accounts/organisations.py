@@ -21,6 +21,7 @@ from accounts.models import (
     Role,
     User,
 )
+from accounts.people import person_name
 from billing.ledger import account_summaries
 from billing.models import Contract
 from core.audit import record
@@ -455,16 +456,3 @@ def _attach_claimed(claim: ContractClaim, code: str, request) -> Contract | None
         organisation=claim.organisation_id,
     )
     return claim.contract
-
-
-# --- who did it -----------------------------------------------------------------------
-
-
-def person_name(user: User | None) -> str:
-    """«Иванова Е. П.»: the surname and initials, else the e-mail or the login."""
-    if user is None:
-        return ""
-    if user.last_name:
-        initials = " ".join(f"{part[0]}." for part in (user.first_name, user.middle_name) if part)
-        return f"{user.last_name} {initials}".strip()
-    return user.email or user.username

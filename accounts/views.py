@@ -26,7 +26,7 @@ from accounts.forms import (
     RegistrationForm,
 )
 from accounts.models import INVITATION_LIFETIME, ContractClaim, Invitation, Membership
-from accounts.organisations import person_name
+from accounts.people import person_name
 from core.access import contract_required, landing
 
 BACKEND = "accounts.backends.PortalBackend"

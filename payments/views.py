@@ -148,7 +148,9 @@ def history(request: HttpRequest) -> HttpResponse:
     """«Мои платежи»: card payments and the bank transfers of the ledger, newest first,
     one word a state for both («зачислен» is a credited card payment or a transfer);
     above them the card payments still open («Продолжить оплату», «Отменить»)."""
-    payments = list(Payment.objects.filter(contract=request.contract))
+    payments = list(
+        Payment.objects.filter(contract=request.contract).select_related("user__membership")
+    )
     cards = [
         {
             "date": payment.paid_at or payment.created_at,

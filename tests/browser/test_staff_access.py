@@ -128,3 +128,29 @@ def test_the_owner_revokes_a_person_mid_session(page, chromium, live_server, ali
     _menu(engineer).get_by_role("link", name="Калькулятор").click()
     expect(engineer.get_by_role("heading", name="Вход в личный кабинет")).to_be_visible()
     engineer.context.close()
+
+
+def test_an_engineers_reading_shows_her_name_to_the_owner(page, chromium, live_server, alice):
+    import datetime as dt
+
+    from meters.models import Reading
+    from meters.tests.conftest import make_meter
+
+    meter = make_meter(alice.contract, number="900100200")
+    Reading.objects.create(meter=meter, date=dt.date(2026, 9, 30), value=Decimal("100"))
+    browser_login(page, "г. Кемерово", "1001", ALICE_PASSWORD)
+    link = _invite(page, "ivanova@example.ru", "Энергетик")
+    engineer = chromium.new_context(base_url=live_server.url, locale="ru-RU").new_page()
+    _accept(engineer, link)
+    expect(engineer.get_by_role("heading", name="Ввод показаний по счетчику")).to_be_visible()
+    engineer.get_by_label("Показание").fill("150")
+    engineer.get_by_role("button", name="Передать показания").click()
+    expect(
+        engineer.get_by_role("heading", name="История показаний прибора учета № 900100200")
+    ).to_be_visible()
+    engineer.context.close()
+
+    page.goto(f"/cabinet/readings/meter/{meter.pk}/")
+    first_row = page.locator("table.readings-history tbody tr").first
+    expect(first_row).to_contain_text("150")
+    expect(first_row).to_contain_text("Иванова Е. П., энергетик")
