@@ -59,6 +59,7 @@ class Estimate:
     band: str
     cost: pricing.Cost
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # which days and hours the powers were counted in
 
     @property
     def band_label(self) -> str:
@@ -270,8 +271,33 @@ def calculate(inputs: Inputs) -> Estimate:
             pricing.profile_warnings(consumption.profile, peak_hours, consumption.previous)
         )
     return Estimate(
-        inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate), warnings=warnings
+        inputs=inputs,
+        band=band,
+        cost=pricing.with_vat(lines, vat_rate),
+        warnings=warnings,
+        notes=tuple(_power_notes(inputs.category, tariffs)),
     )
+
+
+def _power_notes(category: int, tariffs: Tariffs) -> list[str]:
+    """What the powers of categories 3–6 were counted in, said for the customer."""
+    if category not in HOURLY_CATEGORIES:
+        return []
+    days = len(pricing.working_days(tariffs.tariff_month.month))
+    notes = [
+        f"Рабочих дней по производственному календарю: {days}. Мощность — средний по рабочим "
+        "дням объем в час пиковой нагрузки системного оператора этого дня."
+    ]
+    if category in (4, 6):
+        hours = pricing.format_peak_hours(tariffs.network_peak_hours())
+        notes.append(
+            "Содержание сетей — среднее по рабочим дням из максимальных часовых объемов "
+            f"каждого дня в плановые часы пиковой нагрузки системного оператора: {hours} "
+            "(местное время, час 8 — с 08:00 до 09:00)."
+        )
+    if category in (5, 6):
+        notes.append("Отклонения от плана — по каждому часу, по ставкам этого часа.")
+    return notes
 
 
 def compare(inputs: Inputs) -> list[Option]:

@@ -151,6 +151,10 @@ def test_categories_3_to_6_worked_examples_from_an_uploaded_profile(
     assert f"Итого без НДС {net} руб." in page
     assert f"Итого с НДС {total} руб." in page
     assert "почасовой профиль: файл «profile.csv»" in page
+    assert "Рабочих дней по производственному календарю: 22." in page
+    network = "в плановые часы пиковой нагрузки системного оператора: 9, 18 (местное время"
+    assert (network in page) == (category in ("4", "6"))
+    assert ("Отклонения от плана — по каждому часу" in page) == (category in ("5", "6"))
 
 
 def test_an_xlsx_profile_is_read_too(alice_client, tariffs):
