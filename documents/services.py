@@ -111,8 +111,6 @@ def correction_row(line: DocumentLine) -> dict:
         decrease[name] = -change if change < 0 else None
     return {
         "line": line,
-        "increase": increase,
-        "decrease": decrease,
         "changes": (("В", "В (увеличение)", increase), ("Г", "Г (уменьшение)", decrease)),
     }
 
