@@ -58,6 +58,7 @@ URL_SECTIONS: dict[str, Section | None] = {
     "meters:readings": Section.READINGS,
     "meters:bulk": Section.READINGS,
     "meters:upload": Section.READINGS,
+    "meters:upload_job": Section.READINGS,
     "meters:history": Section.READINGS,
     "meters:submit": Section.READINGS,
     "documents:invoices": Section.DOCUMENTS,
