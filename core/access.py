@@ -50,6 +50,8 @@ URL_SECTIONS: dict[str, Section | None] = {
     "billing:entry": Section.ACCOUNT,
     "billing:penalties": Section.ACCOUNT,
     "calculator:index": Section.CALCULATOR,
+    "calculator:sample": Section.CALCULATOR,
+    "calculator:upload_job": Section.CALCULATOR,
     "payments:pay": Section.PAYMENTS,
     "payments:list": Section.PAYMENTS,
     "payments:result": Section.PAYMENTS,

@@ -144,8 +144,7 @@ def run(
     try:
         with ExitStack() as stack:
             paths = {
-                f["field"]: stack.enter_context(local_copy(f["path"], f["name"]))
-                for f in job.files
+                f["field"]: stack.enter_context(local_copy(f["path"], f["name"])) for f in job.files
             }
             parsed = read(job, paths)
         with transaction.atomic():

@@ -70,9 +70,7 @@ def _parse(
             continue
         key = (meter.pk, day, zone)
         if key in seen:
-            problems.append(
-                (row.line, f"строка {row.line}: -: повторяет строку {seen[key]}")
-            )
+            problems.append((row.line, f"строка {row.line}: -: повторяет строку {seen[key]}"))
             continue
         seen[key] = row.line
         entry = groups.setdefault((meter.pk, day), Entry(meter=meter, date=day, values={}))
@@ -162,9 +160,7 @@ def save_file(
 
 def read_job(job, paths: dict[str, Path]) -> ParsedFile:
     meters = list(
-        Meter.objects.filter(delivery_point__contract=job.contract).select_related(
-            "delivery_point"
-        )
+        Meter.objects.filter(delivery_point__contract=job.contract).select_related("delivery_point")
     )
     return read_file(paths["file"], job.files[0]["name"], meters)
 

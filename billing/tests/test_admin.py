@@ -1,7 +1,7 @@
 import datetime as dt
+import tempfile
 from decimal import Decimal
 
-import tempfile
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile

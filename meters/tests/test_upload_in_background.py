@@ -50,7 +50,10 @@ def test_the_page_stores_the_file_and_queues_the_task_without_reading_it(
         callbacks[0]()
         delay.assert_called_once_with(job.pk)
     assert (job.kind, job.contract, job.user, job.status) == (
-        "readings", alice.contract, alice, "queued"
+        "readings",
+        alice.contract,
+        alice,
+        "queued",
     )
     assert job.files[0]["name"] == "readings.csv"
     assert not Reading.objects.filter(date=timezone.localdate()).exists()
@@ -94,9 +97,7 @@ def test_a_file_past_the_soft_time_limit_writes_nothing_and_says_so(alice_client
     _, _ = submit(alice_client)
     job = UploadJob.objects.get()
     # The worker's signal arrives while the rows are saved: the transaction is rolled back.
-    with mock.patch(
-        "meters.upload.submit_many", side_effect=SoftTimeLimitExceeded()
-    ):
+    with mock.patch("meters.upload.submit_many", side_effect=SoftTimeLimitExceeded()):
         assert tasks.process_upload(job.pk) == "failed"
     assert not Reading.objects.filter(date=timezone.localdate()).exists()
     assert not AuditEvent.objects.filter(action="reading.submitted").exists()
@@ -139,9 +140,7 @@ def test_a_recent_claim_is_not_taken_twice(alice_client, alice_meter):
     assert not Reading.objects.filter(date=timezone.localdate()).exists()
 
 
-def test_an_unexpected_error_is_a_refusal_not_a_page_that_waits_forever(
-    alice_client, alice_meter
-):
+def test_an_unexpected_error_is_a_refusal_not_a_page_that_waits_forever(alice_client, alice_meter):
     _, _ = submit(alice_client)
     job = UploadJob.objects.get()
     with mock.patch("meters.upload.submit_many", side_effect=RuntimeError("bug")):
