@@ -24,7 +24,6 @@ FIELDS = {
     "voltage_level": "НН",
     "max_power_kw": "150",
     "zone_scheme": "2",
-    "peak_hours": "9, 18",
     "calculate": "1",
 }
 
@@ -65,7 +64,7 @@ def test_a_posted_profile_is_kept_and_queued_not_read_in_the_request(alice_clien
         "queued",
     )
     assert job.params["month"] == "2026-10-01"
-    assert job.params["data"]["peak_hours"] == "9, 18"
+    assert job.params["data"]["max_power_kw"] == "150"
     assert "csrfmiddlewaretoken" not in job.params["data"]
     assert [f["field"] for f in job.files] == ["profile"]
     page = alice_client.get(job_url(job)).content.decode()
@@ -86,7 +85,7 @@ def test_the_worker_stores_the_hours_as_decimal_strings_and_the_page_prices_them
     assert ["2026-10-02", 3, "300.125"] in hours
     page = text(alice_client.get(job_url(job)))
     assert "почасовой профиль: файл «profile.csv»" in page
-    assert "Итого без НДС 89 282,91 руб." in page
+    assert "Итого без НДС 66 555,64 руб." in page
     # A second delivery of the task reads nothing again.
     assert tasks.read_profiles(job.pk) == "done"
 
@@ -110,10 +109,10 @@ def test_a_profile_past_the_soft_time_limit_is_refused_next_to_its_field(alice_c
 
 
 def test_other_errors_of_the_form_are_shown_with_the_files(alice_client, tariffs):
-    response = post(alice_client, price_category="3", peak_hours="",
+    response = post(alice_client, price_category="3", max_power_kw="-5",
                     profile=upload(profile_csv(skip={(OCTOBER, 0)})))  # fmt: skip
     assert errors(response, "profile") == ["Нет часов (1): 01.10.2026 0 ч."]
-    assert errors(response, "peak_hours") == ["Укажите часы пиковой нагрузки."]
+    assert errors(response, "max_power_kw") == ["Мощность не может быть отрицательной."]
 
 
 def test_a_wrong_kind_of_file_is_refused_at_once_without_a_job(alice_client, tariffs):
@@ -140,7 +139,7 @@ def russian_csv(header: str) -> bytes:
 def test_russian_column_headers_are_read(alice_client, tariffs, header):
     response = post(alice_client, price_category="3", profile=upload(russian_csv(header)))
     assert errors(response, "profile") == []
-    assert "Итого без НДС 89 282,91 руб." in text(response)
+    assert "Итого без НДС 66 555,64 руб." in text(response)
 
 
 def test_an_xlsx_with_russian_headers_is_read(alice_client, tariffs):
@@ -151,7 +150,7 @@ def test_an_xlsx_with_russian_headers_is_read(alice_client, tariffs):
     buffer = io.BytesIO()
     book.save(buffer)
     response = post(alice_client, price_category="3", profile=upload(buffer.getvalue(), "p.xlsx"))
-    assert "Итого без НДС 89 282,91 руб." in text(response)
+    assert "Итого без НДС 66 555,64 руб." in text(response)
 
 
 def test_a_missing_russian_column_is_named_by_its_code(alice_client, tariffs):
