@@ -90,20 +90,26 @@ class CalculatorForm(forms.Form):
     profile = forms.FileField(
         label="Почасовой профиль (CSV или XLSX)",
         required=False,
-        help_text="столбцы date, hour, kwh; час от 0 до 23 (0 — с 00:00 до 01:00); "
-        "каждый час месяца ровно один раз",
+        help_text="столбцы date, hour, kwh (или дата, час, кВт·ч); час от 0 до 23 "
+        "(0 — с 00:00 до 01:00); каждый час месяца ровно один раз",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
     planned = forms.FileField(
         label="Плановые почасовые объемы (CSV или XLSX)",
         required=False,
-        help_text="для 5-й и 6-й категорий; столбцы date, hour, kwh, как у профиля",
+        help_text="для 5-й и 6-й категорий; столбцы date, hour, kwh (или дата, час, "
+        "кВт·ч), как у профиля",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
-    def __init__(self, *args, contract, **kwargs):
+    def __init__(self, *args, contract, parsed: dict[str, profiles.Parsed] | None = None, **kwargs):
+        """`parsed`: the files the worker has read (calculator.profiles.parsed_of), by field."""
         super().__init__(*args, **kwargs)
         self.contract = contract
+        self.parsed = parsed or {}
+        # Files of this post that the worker is to read (profiles.submit) before the result.
+        self.to_read: dict = {}
+        self.read_month: dt.date | None = None
         self.tariff_month: TariffMonth | None = None
         self.profile_source = ""
 
@@ -145,7 +151,8 @@ class CalculatorForm(forms.Form):
             data["profile_hours"] = self._clean_profile(data, month)
         if category in (5, 6) and month:
             data["planned_hours"] = self._read("planned", month)
-            if data["planned_hours"] is None and "planned" not in self.errors:
+            missing = data["planned_hours"] is None and "planned" not in self.to_read
+            if missing and "planned" not in self.errors:
                 self.add_error(
                     "planned", "Для 5-й и 6-й категорий загрузите плановые почасовые объемы."
                 )
@@ -161,18 +168,29 @@ class CalculatorForm(forms.Form):
                 self.add_error(name, "Укажите объем по этой зоне.")
 
     def _read(self, name: str, month: dt.date):
+        """The hours of the file of field `name` as the worker read them; a new file is
+        checked for its type and size and left to the worker (`to_read`)."""
+        if name in self.parsed:
+            parsed = self.parsed[name]
+            if parsed.errors:
+                self.add_error(name, parsed.errors)
+            return parsed.hours
         upload = self.cleaned_data.get(name)
         if not upload:
             return None
         try:
-            return profiles.read_upload(upload, month)
+            profiles.check_upload(upload)
         except profiles.ProfileError as error:
             self.add_error(name, error.messages)
             return None
+        self.to_read[name] = upload
+        self.read_month = month
+        return None
 
     def _clean_profile(self, data, month: dt.date):
-        if data.get("profile"):
-            self.profile_source = f"файл «{data['profile'].name}»"
+        if "profile" in self.parsed or data.get("profile"):
+            name = self.parsed["profile"].name if "profile" in self.parsed else data["profile"].name
+            self.profile_source = f"файл «{name}»"
             return self._read("profile", month)
         if "profile" in self.errors:
             return None

@@ -416,7 +416,14 @@ CELERY_TASK_ROUTES = {
     "documents.tasks.*": {"queue": "documents"},
     "billing.tasks.*": {"queue": "imports"},
     "payments.tasks.*": {"queue": "imports"},
+    "meters.tasks.*": {"queue": "imports"},
+    "calculator.tasks.*": {"queue": "imports"},
 }
+# A customer's upload (readings, the calculator's hourly profiles, core.jobs) is
+# read by a worker within these limits: at the soft one the task stops, writes
+# nothing and says so; at the hard one the worker process is killed.
+UPLOAD_SOFT_TIME_LIMIT = env.int("UPLOAD_SOFT_TIME_LIMIT_SECONDS", default=60)
+UPLOAD_TIME_LIMIT = env.int("UPLOAD_TIME_LIMIT_SECONDS", default=90)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "beat"))

@@ -124,6 +124,18 @@ def _contract_claim(contract, user):
     return {"pk": claim.pk}
 
 
+def _upload_job(kind):
+    """A customer's file waiting for the worker (core.jobs): its page says «обрабатывается»."""
+
+    def make(contract, user):
+        from core.models import UploadJob
+
+        files = [{"field": "file", "name": "f.csv", "path": "uploads/f.csv"}]
+        return {"pk": UploadJob.objects.create(kind=kind, contract=contract, files=files).pk}
+
+    return make
+
+
 # URLs whose parameters name no customer's object: the same for everyone logged in.
 SHARED_PARAMS: dict[str, dict] = {
     "services:request_create": {"kind": "question"},
@@ -142,6 +154,8 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "billing:entry": _ledger_entry,
     "meters:history": _meter,
     "meters:submit": _meter,
+    "meters:upload_job": _upload_job("readings"),
+    "calculator:upload_job": _upload_job("calculator"),
     "services:request_detail": _request_detail,
     "services:attachment": _attachment,
     "documents:invoices_detail": _invoice,
