@@ -8,8 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import Membership, Organisation, OrganisationContract, User
+from accounts import organisations, services
+from accounts.models import (
+    ContractClaim,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationContract,
+    User,
+)
+from accounts.people import person_name
 from core.audit import record
 
 # What a staff member who is not a superuser sees of a customer's account, and the one
@@ -275,6 +283,24 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ("created_at",)
 
 
+class InvitationInline(admin.TabularInline):
+    """The organisation's invitations, read-only: resend or revoke them on their own list."""
+
+    model = Invitation
+    extra = 0
+    fields = ("email", "role", "sent_at", "state_label")
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="состояние")
+    def state_label(self, invitation: Invitation) -> str:
+        return invitation.state()
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     """Organisations with their contracts and people: staff attach a contract here (issue 19)."""
@@ -283,4 +309,171 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ("customer__name", "customer__inn", "attachments__contract__number")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
-    inlines = (OrganisationContractInline, MembershipInline)
+    inlines = (OrganisationContractInline, MembershipInline, InvitationInline)
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        # A person whose role or contracts staff changed logs in again (as after the owner's change).
+        if formset.model is Membership:
+            changed = [membership for membership, _ in formset.changed_objects]
+            for membership in changed + list(formset.deleted_objects):
+                organisations.end_sessions(membership.user)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    """The organisations' people and their roles."""
+
+    list_display = ("user", "person", "organisation", "role", "created_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "user__last_name", "organisation__customer__name", "organisation__customer__inn")  # fmt: skip
+    list_select_related = ("user", "organisation__customer")
+    autocomplete_fields = ("user", "organisation")
+    filter_horizontal = ("contracts",)
+    readonly_fields = ("created_at",)
+
+    @admin.display(description="ФИО")
+    def person(self, membership: Membership) -> str:
+        return person_name(membership.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            organisations.end_sessions(obj.user)
+        record(
+            "admin.membership_changed" if change else "admin.membership_added",
+            request=request,
+            target=obj.user.username,
+            fields=", ".join(form.changed_data),
+        )
+
+    def delete_model(self, request, obj):
+        record("admin.membership_deleted", request=request, target=obj.user.username)
+        organisations.end_sessions(obj.user)
+        super().delete_model(request, obj)
+
+
+class InvitationStateFilter(admin.SimpleListFilter):
+    title = "состояние"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("open", "ждет ответа"), ("accepted", "принято"), ("revoked", "отозвано"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(accepted_at=None, revoked_at=None)
+        if self.value() == "accepted":
+            return queryset.exclude(accepted_at=None)
+        if self.value() == "revoked":
+            return queryset.exclude(revoked_at=None)
+        return queryset
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations of the organisations' owners: staff resend or revoke one (issue 19)."""
+
+    list_display = ("email", "organisation", "role", "invited_by", "sent_at", "state_label")
+    list_filter = (InvitationStateFilter, "role")
+    search_fields = ("email", "organisation__customer__name", "organisation__customer__inn")
+    list_select_related = ("organisation__customer", "invited_by")
+    fields = (
+        "organisation",
+        "email",
+        "role",
+        "contracts",
+        "invited_by",
+        "created_at",
+        "sent_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    )
+    readonly_fields = fields
+    actions = ("resend", "revoke")
+
+    def has_add_permission(self, request):
+        # An invitation is the owner's act in the cabinet.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="состояние")
+    def state_label(self, invitation: Invitation) -> str:
+        return invitation.state()
+
+    @admin.action(description="Отправить приглашение повторно (новая ссылка)")
+    def resend(self, request, queryset):
+        sent = sum(
+            organisations.resend_invitation(invitation, request.build_absolute_uri, request=request)
+            for invitation in queryset.select_related("organisation__customer", "invited_by")
+        )
+        self.message_user(
+            request,
+            f"Отправлено приглашений: {sent} (только не принятым и не отозванным).",
+            messages.SUCCESS if sent else messages.WARNING,
+        )
+
+    @admin.action(description="Отозвать приглашение")
+    def revoke(self, request, queryset):
+        revoked = sum(
+            organisations.revoke_invitation(invitation, request=request) for invitation in queryset
+        )
+        self.message_user(request, f"Отозвано приглашений: {revoked}.")
+
+
+@admin.register(ContractClaim)
+class ContractClaimAdmin(admin.ModelAdmin):
+    """Owners' requests to add a contract: staff who checked the caller by phone give a code."""
+
+    list_display = ("number", "branch", "organisation", "contract", "created_at", "state_label")
+    search_fields = ("number", "organisation__customer__name", "organisation__customer__inn")
+    list_select_related = ("branch", "organisation__customer", "contract__branch")
+    fields = (
+        "organisation",
+        "branch",
+        "number",
+        "contract",
+        "requested_by",
+        "created_at",
+        "code_sent_at",
+        "tries",
+        "attached_at",
+    )
+    readonly_fields = fields
+    actions = ("issue_code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="состояние")
+    def state_label(self, claim: ContractClaim) -> str:
+        return claim.state()
+
+    @admin.action(description="Выдать новый код (сообщить по телефону)")
+    def issue_code(self, request, queryset):
+        """A new code shown once to the staff member; only for a contract of the organisation's
+        ИНН not held by another organisation."""
+        for claim in queryset.select_related(
+            "organisation__customer", "contract__customer", "branch"
+        ):
+            if claim.attached_at or not organisations.attachable(
+                claim.organisation, claim.contract
+            ):
+                self.message_user(
+                    request,
+                    f"№ {claim.number} ({claim.branch}): договор нельзя добавить этой организации.",
+                    messages.WARNING,
+                )
+                continue
+            code = organisations.new_contract_code(claim)
+            record("admin.contract_code_issued", request=request, target=claim.number)
+            self.message_user(
+                request,
+                f"Код для договора № {claim.number} ({claim.branch}): {code}. Действует 24 часа.",
+            )

@@ -9,8 +9,8 @@ from django.utils.functional import lazy
 from django.utils.html import format_html
 
 from accounts import throttle
-from accounts.models import User, login_name
-from billing.models import Branch
+from accounts.models import Role, User, login_name
+from billing.models import Branch, Contract
 from billing.validators import validate_inn
 from core.numbers import cyrillic_lookalikes
 
@@ -377,3 +377,139 @@ class PortalSetPasswordForm(_NewPasswordMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._russian_fields()
+
+
+# --- «Доступ сотрудников» -------------------------------------------------------------
+
+
+class ContractChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"№ {obj.number} ({obj.branch.name})"
+
+
+def role_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Роль",
+        choices=Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Выберите роль.", "invalid_choice": "Выберите роль."},
+        help_text="«Руководитель» — все разделы и доступ сотрудников; «Бухгалтер» — лицевой "
+        "счет, оплата, документы, акт сверки, калькулятор; «Энергетик» — показания, "
+        "расшифровка потребления, калькулятор, дополнительные услуги.",
+    )
+
+
+class AccessForm(forms.Form):
+    """A person's role and the contracts granted (all of them for a «Руководитель»)."""
+
+    role = role_field()
+    contracts = ContractChoiceField(
+        label="Договоры",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="«Руководителю» открыты все договоры организации.",
+        error_messages={"invalid_choice": "Выберите договоры из списка."},
+    )
+
+    def __init__(self, organisation, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contracts"].queryset = (
+            Contract.objects.filter(organisation_link__organisation=organisation)
+            .select_related("branch")
+            .order_by("branch__name", "number")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") and data["role"] != Role.OWNER and not data.get("contracts"):
+            self.add_error(
+                "contracts",
+                forms.ValidationError("Отметьте хотя бы один договор.", code="required"),
+            )
+        return data
+
+
+class InvitationForm(AccessForm):
+    """«Пригласить»: the person's e-mail, the role and the contracts."""
+
+    email = forms.EmailField(
+        label="E-Mail сотрудника",
+        max_length=254,
+        error_messages={
+            "required": "Введите адрес электронной почты.",
+            "invalid": "Введите правильный адрес электронной почты, например mail@mail.ru.",
+        },
+    )
+    field_order = ("email", "role", "contracts")
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+
+class AcceptInvitationForm(forms.Form):
+    """The invitee's name (shown on what they do) and password."""
+
+    last_name = forms.CharField(
+        label="Фамилия", max_length=150, error_messages={"required": "Введите фамилию."}
+    )
+    first_name = forms.CharField(
+        label="Имя", max_length=150, error_messages={"required": "Введите имя."}
+    )
+    middle_name = forms.CharField(label="Отчество", max_length=150, required=False)
+    password1 = password_field("Пароль", autocomplete="new-password", help_text=PASSWORD_HELP)
+    password2 = password_field(
+        "Подтверждение пароля", autocomplete="new-password", required="Повторите пароль."
+    )
+
+    def __init__(self, email: str, *args, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        from accounts.organisations import password_taken
+
+        data = super().clean()
+        password1, password2 = data.get("password1"), data.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", forms.ValidationError(PASSWORD_MISMATCH, code="mismatch"))
+            return data
+        if not password1:
+            return data
+        probe = User(
+            username=self.email,
+            email=self.email,
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+        )
+        try:
+            password_validation.validate_password(password1, probe)
+        except forms.ValidationError as error:
+            self.add_error("password1", error)
+            return data
+        if password_taken(self.email, password1):
+            self.add_error(
+                "password1",
+                forms.ValidationError(
+                    "С этим паролем уже входит другая учетная запись этого e-mail. "
+                    "Выберите другой пароль.",
+                    code="taken",
+                ),
+            )
+        return data
+
+
+class ContractClaimForm(forms.Form):
+    """«Добавить договор»: the city and the number of a contract of the same ИНН."""
+
+    branch = branch_field(long_labels=False)
+    contract_number = contract_number_field()
+
+
+class ContractCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Код из письма",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        error_messages={"required": "Введите код."},
+    )

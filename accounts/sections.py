@@ -1,6 +1,7 @@
 """Which cabinet sections each role opens (issue 19).
 
-- «Руководитель»: everything, including the employees' access;
+- «Руководитель»: everything, including «Доступ сотрудников» and «Договоры» of «Настройки»
+  (Section.ORGANISATION: the organisation's people and contracts);
 - «Бухгалтер»: the account, payments, every document (with «Акт сверки»), the calculator;
   no readings;
 - «Энергетик»: readings (form, table, upload), «Расшифровка потребления», the calculator,
@@ -23,6 +24,7 @@ class Section(StrEnum):
     CALCULATOR = "calculator"
     SERVICES = "services"
     SETTINGS = "settings"
+    ORGANISATION = "organisation"
     STAFF = "staff"
 
 

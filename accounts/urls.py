@@ -25,7 +25,32 @@ urlpatterns = [
         views.PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
+    path(
+        "accounts/invitation/<str:token>/",
+        views.invitation_accept,
+        name="invitation_accept",
+    ),
     path("cabinet/settings/", views.settings_index, name="settings"),
+    path("cabinet/settings/contracts/", views.contracts, name="contracts"),
+    path(
+        "cabinet/settings/contracts/<int:pk>/",
+        views.contract_confirm,
+        name="contract_confirm",
+    ),
+    path("cabinet/settings/access/", views.staff_access, name="staff_access"),
+    path("cabinet/settings/access/invite/", views.invite, name="invite"),
+    path("cabinet/settings/access/<int:pk>/", views.member_edit, name="member_edit"),
+    path("cabinet/settings/access/<int:pk>/revoke/", views.member_revoke, name="member_revoke"),
+    path(
+        "cabinet/settings/access/invitations/<int:pk>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "cabinet/settings/access/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
     path("cabinet/settings/password/", views.password_change, name="password_change"),
     path("cabinet/settings/email/", views.email_change, name="email_change"),
     path(

@@ -3,7 +3,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -11,15 +11,22 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts import services, tasks, tokens
+from accounts import organisations, services, tasks, tokens
 from accounts.forms import (
+    AcceptInvitationForm,
+    AccessForm,
+    ContractClaimForm,
+    ContractCodeForm,
     ContractLookupForm,
     EmailChangeForm,
+    InvitationForm,
     LoginForm,
     PortalPasswordChangeForm,
     PortalSetPasswordForm,
     RegistrationForm,
 )
+from accounts.models import INVITATION_LIFETIME, ContractClaim, Invitation, Membership
+from accounts.people import person_name
 from core.access import contract_required, landing
 
 BACKEND = "accounts.backends.PortalBackend"
@@ -230,4 +237,255 @@ def _email_link_failed(request: HttpRequest, reason: str) -> HttpResponse:
         "accounts/email_confirm_failed.html",
         {"reason": reason, "title": "Изменить e-mail"},
         status=400,
+    )
+
+
+# --- «Настройки» → «Доступ сотрудников» (issue 19) --------------------------------------
+
+
+def _member_of_organisation(request: HttpRequest, pk: int) -> Membership:
+    """A person of the owner's own organisation; anyone else's is a 404."""
+    return get_object_or_404(
+        Membership.objects.select_related("user"),
+        pk=pk,
+        organisation_id=request.membership.organisation_id,
+    )
+
+
+def _invitation_of_organisation(request: HttpRequest, pk: int) -> Invitation:
+    return get_object_or_404(Invitation, pk=pk, organisation_id=request.membership.organisation_id)
+
+
+@contract_required
+def staff_access(request: HttpRequest) -> HttpResponse:
+    """«Доступ сотрудников»: the organisation's people, their roles and contracts, and the
+    invitations waiting for an answer."""
+    organisation = request.membership.organisation
+    return render(
+        request,
+        "accounts/staff_access.html",
+        {
+            "title": "Доступ сотрудников",
+            "people": organisations.organisation_people(organisation),
+            "invitations": organisations.open_invitations(organisation),
+        },
+    )
+
+
+@contract_required
+def invite(request: HttpRequest) -> HttpResponse:
+    """«Пригласить»: the link goes to the address; the page says the same for every address."""
+    organisation = request.membership.organisation
+    form = InvitationForm(organisation, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            organisations.invite(
+                organisation,
+                email=data["email"],
+                role=data["role"],
+                contracts=data["contracts"],
+                invited_by=request.user,
+                absolute_url=request.build_absolute_uri,
+                request=request,
+            )
+        except organisations.AlreadyMember:
+            form.add_error("email", "Сотрудник с этим e-mail уже есть в списке.")
+        except organisations.TooManyInvitations:
+            form.add_error(
+                None,
+                f"Можно отправить не больше {organisations.INVITATIONS_PER_HOUR} приглашений "
+                "в час. Повторите позже.",
+            )
+        else:
+            messages.success(
+                request,
+                f"Приглашение отправлено на {data['email']}. Ссылка в письме действует "
+                f"{INVITATION_LIFETIME.days} дня и срабатывает один раз.",
+            )
+            return redirect("accounts:staff_access")
+    return render(
+        request,
+        "accounts/invite.html",
+        {"form": form, "title": "Пригласить сотрудника"},
+    )
+
+
+@contract_required
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's role and contracts; saving ends the person's sessions."""
+    membership = _member_of_organisation(request, pk)
+    initial = {"role": membership.role, "contracts": list(membership.contracts.all())}
+    form = AccessForm(membership.organisation_id, _posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisations.change_access(
+                membership,
+                role=form.cleaned_data["role"],
+                contracts=form.cleaned_data["contracts"],
+                request=request,
+            )
+        except organisations.LastOwner:
+            form.add_error("role", LAST_OWNER)
+        else:
+            messages.success(request, f"Доступ изменен: {person_name(membership.user)}.")
+            if membership.user_id == request.user.pk:
+                return redirect("accounts:login")
+            return redirect("accounts:staff_access")
+    return render(
+        request,
+        "accounts/member_edit.html",
+        {"form": form, "member": membership, "title": "Изменить доступ"},
+    )
+
+
+LAST_OWNER = "В организации должен остаться хотя бы один «Руководитель»."
+
+
+@contract_required
+@require_POST
+def member_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Отозвать доступ»: the person's account is switched off and their sessions end."""
+    membership = _member_of_organisation(request, pk)
+    try:
+        organisations.revoke(membership, request=request)
+    except organisations.LastOwner:
+        messages.error(request, LAST_OWNER)
+        return redirect("accounts:staff_access")
+    messages.success(request, f"Доступ отозван: {person_name(membership.user)}.")
+    if membership.user_id == request.user.pk:
+        return redirect("accounts:login")
+    return redirect("accounts:staff_access")
+
+
+@contract_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation_of_organisation(request, pk)
+    if organisations.resend_invitation(invitation, request.build_absolute_uri, request=request):
+        messages.success(request, f"Приглашение отправлено повторно на {invitation.email}.")
+    return redirect("accounts:staff_access")
+
+
+@contract_required
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation_of_organisation(request, pk)
+    if organisations.revoke_invitation(invitation, request=request):
+        messages.success(request, f"Приглашение для {invitation.email} отозвано.")
+    return redirect("accounts:staff_access")
+
+
+@sensitive_post_parameters("password1", "password2")
+@never_cache
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    """The link from the invitation: the person's name and password, then the cabinet."""
+    try:
+        invitation = organisations.read_invitation(token)
+    except tokens.LinkExpired:
+        return _invitation_failed(request, "expired")
+    except tokens.LinkUsed:
+        return _invitation_failed(request, "used")
+    except tokens.LinkInvalid:
+        return _invitation_failed(request, "invalid")
+    form = AcceptInvitationForm(invitation.email, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = organisations.accept_invitation(
+                token,
+                last_name=data["last_name"],
+                first_name=data["first_name"],
+                middle_name=data["middle_name"],
+                password=data["password1"],
+                request=request,
+            )
+        except (tokens.LinkUsed, tokens.LinkExpired, tokens.LinkInvalid):
+            return _invitation_failed(request, "used")
+        if request.user.is_authenticated:
+            logout(request)
+        login(request, user, backend=BACKEND)
+        messages.success(
+            request,
+            "Добро пожаловать в личный кабинет! Входите с вашим e-mail и паролем.",
+        )
+        return redirect(landing(user))
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation},
+    )
+
+
+def _invitation_failed(request: HttpRequest, reason: str) -> HttpResponse:
+    return render(request, "accounts/invitation_failed.html", {"reason": reason}, status=400)
+
+
+# --- «Настройки» → «Договоры» (issue 19) ------------------------------------------------
+
+CLAIM_REFUSED = (
+    "Код неверен или устарел, либо этот договор нельзя добавить в вашу организацию. "
+    "Проверьте номер договора и код или обратитесь в контактный центр."
+)
+
+
+@contract_required
+def contracts(request: HttpRequest) -> HttpResponse:
+    """«Договоры»: the organisation's contracts and «Добавить договор» by city and number."""
+    organisation = request.membership.organisation
+    form = ContractClaimForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            claim = organisations.request_contract(
+                organisation,
+                branch=form.cleaned_data["branch"],
+                number=form.cleaned_data["contract_number"],
+                requested_by=request.user,
+                request=request,
+            )
+        except organisations.TooManyClaims:
+            form.add_error(
+                None,
+                f"Можно запросить не больше {organisations.CONTRACT_CLAIMS_PER_HOUR} кодов в час. "
+                "Повторите позже.",
+            )
+        else:
+            return redirect("accounts:contract_confirm", pk=claim.pk)
+    attached = (
+        organisation.contracts.select_related("branch").order_by("branch__name", "number").all()
+    )
+    return render(
+        request,
+        "accounts/contracts.html",
+        {"form": form, "attached": attached, "title": "Договоры"},
+    )
+
+
+@contract_required
+def contract_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-time code of a contract being added: the same words for every contract."""
+    claim = get_object_or_404(
+        ContractClaim.objects.select_related("branch"),
+        pk=pk,
+        organisation_id=request.membership.organisation_id,
+    )
+    form = ContractCodeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            contract = organisations.confirm_contract(
+                claim, form.cleaned_data["code"], request=request
+            )
+        except organisations.ClaimRefused:
+            form.add_error("code", CLAIM_REFUSED)
+        else:
+            messages.success(
+                request,
+                f"Договор № {contract.number} ({contract.branch.name}) добавлен. Выберите его "
+                "в списке «Договор:» вверху страницы.",
+            )
+            return redirect("accounts:contracts")
+    return render(
+        request,
+        "accounts/contract_confirm.html",
+        {"form": form, "claim": claim, "title": "Код для добавления договора"},
     )

@@ -5,13 +5,13 @@ after commit the task `billing.tasks.run_upload` (queue `imports`, acks_late)
 calls `run`, which runs the very import command an operator would, on that
 file, and writes its progress and its `file:line: column: reason` report on
 the batch (the ImportBatch admin page shows them). A run is claimed with a
-conditional UPDATE; a run killed mid-way wrote nothing (the import's write is
-one transaction) and is taken over once its claim is UPLOAD_CLAIM_TIMEOUT old.
+conditional UPDATE (core.jobs.claim, shared with the customers' uploads); a
+run killed mid-way wrote nothing (the import's write is one transaction) and
+is taken over once its claim is UPLOAD_CLAIM_TIMEOUT old.
 """
 
 import datetime as dt
 import logging
-import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -19,11 +19,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from billing.importers import IMPORTS
 from billing.models import ImportBatch
+from core import jobs
 
 logger = logging.getLogger(__name__)
 
@@ -51,26 +51,13 @@ def submit(upload: UploadedFile, kind: str, dry_run: bool, user) -> ImportBatch:
 
 def run(batch_pk: int) -> str:
     """Run the import of a submitted batch once; returns its final status."""
-    now = timezone.now()
-    claimed = (
-        ImportBatch.objects.filter(pk=batch_pk)
-        .filter(
-            Q(status=ImportBatch.Status.QUEUED)
-            | Q(status=ImportBatch.Status.RUNNING, claimed_at__lt=now - UPLOAD_CLAIM_TIMEOUT)
-        )
-        .update(status=ImportBatch.Status.RUNNING, claimed_at=now, rows_checked=0)
-    )
-    if not claimed:
+    if not jobs.claim(ImportBatch, batch_pk, stale_after=UPLOAD_CLAIM_TIMEOUT, rows_checked=0):
         return ImportBatch.objects.get(pk=batch_pk).status
     batch = ImportBatch.objects.get(pk=batch_pk)
     command, _ = IMPORTS[batch.kind]
     out, err = StringIO(), StringIO()
-    with tempfile.TemporaryDirectory(prefix="billing-upload-") as folder:
-        # The command reads a path (twice: check, then write), under the file's own name.
-        target = Path(folder) / batch.file_name
-        with batch.upload.open("rb") as source, open(target, "wb") as handle:
-            for chunk in source.chunks():
-                handle.write(chunk)
+    # The command reads a path (twice: check, then write), under the file's own name.
+    with jobs.local_copy(batch.upload.name, batch.file_name, batch.upload.storage) as target:
         options = {"stdout": out, "stderr": err, "user_id": batch.user_id, "batch_id": batch.pk}
         if batch.dry_run:
             options["dry_run"] = True
@@ -80,7 +67,7 @@ def run(batch_pk: int) -> str:
         except CommandError as error:
             err.write(str(error))
             status = ImportBatch.Status.FAILED
-    prefix = f"{folder}/"
+    prefix = f"{target.parent}/"
     report = "\n".join(
         line.replace(prefix, "")
         for line in (err.getvalue() + "\n" + out.getvalue()).splitlines()

@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from calculator.models import FlatRate, HourlyRate, MonthlyRate, TariffMonth
+from calculator.models import (
+    CapacityPeakHour,
+    FlatRate,
+    HourlyRate,
+    MonthHours,
+    MonthlyRate,
+    TariffMonth,
+)
 
 
 class FlatRateInline(admin.TabularInline):
@@ -41,7 +48,28 @@ class MonthlyRateAdmin(RateAdmin):
 @admin.register(HourlyRate)
 class HourlyRateAdmin(RateAdmin):
     list_display = (
-        "id", "tariff_month", "price_category", "voltage_level", "power_band", "date", "hour",
-        "rate",
+        "id", "tariff_month", "price_category", "voltage_level", "power_band", "kind", "date",
+        "hour", "rate",
     )  # fmt: skip
+    list_filter = (*RateAdmin.list_filter, "kind")
     date_hierarchy = "date"
+
+
+@admin.register(MonthHours)
+class MonthHoursAdmin(admin.ModelAdmin):
+    """A month's planned peak hours of the system operator and three-zone intervals."""
+
+    list_display = ("id", "month", "kind", "hours")
+    list_editable = ("hours",)
+    list_filter = ("kind",)
+    date_hierarchy = "month"
+
+
+@admin.register(CapacityPeakHour)
+class CapacityPeakHourAdmin(admin.ModelAdmin):
+    """The system operator's peak hour of each working day (capacity)."""
+
+    list_display = ("id", "date", "hour")
+    list_editable = ("hour",)
+    date_hierarchy = "date"
+    list_per_page = 100

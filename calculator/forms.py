@@ -13,7 +13,6 @@ from calculator.models import TariffMonth
 from core.formatting import month_label
 from core.numbers import parse_decimal
 
-DEFAULT_PEAK_HOURS = "8-10, 17-20"
 CATEGORY_CHOICES = [(c, f"{c}-я ({services.CATEGORY_ORDINALS[c]})") for c in range(1, 7)]
 SCHEME_CHOICES = [(2, "две зоны (ночь, день)"), (3, "три зоны (ночь, полупик, пик)")]
 ZONE_FIELDS = {
@@ -91,26 +90,26 @@ class CalculatorForm(forms.Form):
     profile = forms.FileField(
         label="Почасовой профиль (CSV или XLSX)",
         required=False,
-        help_text="столбцы date, hour, kwh; час от 0 до 23 (0 — с 00:00 до 01:00); "
-        "каждый час месяца ровно один раз",
+        help_text="столбцы date, hour, kwh (или дата, час, кВт·ч); час от 0 до 23 "
+        "(0 — с 00:00 до 01:00); каждый час месяца ровно один раз",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-    peak_hours = forms.CharField(
-        label="Часы пиковой нагрузки",
-        required=False,
-        max_length=100,
-        help_text="часы от 0 до 23 через запятую, диапазоны через дефис: 8-10, 17-20",
     )
     planned = forms.FileField(
         label="Плановые почасовые объемы (CSV или XLSX)",
         required=False,
-        help_text="для 5-й и 6-й категорий; столбцы date, hour, kwh, как у профиля",
+        help_text="для 5-й и 6-й категорий; столбцы date, hour, kwh (или дата, час, "
+        "кВт·ч), как у профиля",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
-    def __init__(self, *args, contract, **kwargs):
+    def __init__(self, *args, contract, parsed: dict[str, profiles.Parsed] | None = None, **kwargs):
+        """`parsed`: the files the worker has read (calculator.profiles.parsed_of), by field."""
         super().__init__(*args, **kwargs)
         self.contract = contract
+        self.parsed = parsed or {}
+        # Files of this post that the worker is to read (profiles.submit) before the result.
+        self.to_read: dict = {}
+        self.read_month: dt.date | None = None
         self.tariff_month: TariffMonth | None = None
         self.profile_source = ""
 
@@ -136,18 +135,6 @@ class CalculatorForm(forms.Form):
             )
         return month
 
-    def clean_peak_hours(self) -> frozenset[int]:
-        text = self.cleaned_data["peak_hours"].strip()
-        if not text:
-            return frozenset()
-        try:
-            return pricing.parse_peak_hours(text)
-        except ValueError:
-            raise forms.ValidationError(
-                "Часы указываются числами от 0 до 23 через запятую, диапазоны через дефис: "
-                "8-10, 17-20."
-            ) from None
-
     # -- the whole form -----------------------------------------------------
     def clean(self):
         data = super().clean()
@@ -162,11 +149,10 @@ class CalculatorForm(forms.Form):
             self._clean_zones(data)
         if category in (3, 4, 5, 6) and month:
             data["profile_hours"] = self._clean_profile(data, month)
-            if not data.get("peak_hours") and "peak_hours" not in self.errors:
-                self.add_error("peak_hours", "Укажите часы пиковой нагрузки.")
         if category in (5, 6) and month:
             data["planned_hours"] = self._read("planned", month)
-            if data["planned_hours"] is None and "planned" not in self.errors:
+            missing = data["planned_hours"] is None and "planned" not in self.to_read
+            if missing and "planned" not in self.errors:
                 self.add_error(
                     "planned", "Для 5-й и 6-й категорий загрузите плановые почасовые объемы."
                 )
@@ -182,18 +168,29 @@ class CalculatorForm(forms.Form):
                 self.add_error(name, "Укажите объем по этой зоне.")
 
     def _read(self, name: str, month: dt.date):
+        """The hours of the file of field `name` as the worker read them; a new file is
+        checked for its type and size and left to the worker (`to_read`)."""
+        if name in self.parsed:
+            parsed = self.parsed[name]
+            if parsed.errors:
+                self.add_error(name, parsed.errors)
+            return parsed.hours
         upload = self.cleaned_data.get(name)
         if not upload:
             return None
         try:
-            return profiles.read_upload(upload, month)
+            profiles.check_upload(upload)
         except profiles.ProfileError as error:
             self.add_error(name, error.messages)
             return None
+        self.to_read[name] = upload
+        self.read_month = month
+        return None
 
     def _clean_profile(self, data, month: dt.date):
-        if data.get("profile"):
-            self.profile_source = f"файл «{data['profile'].name}»"
+        if "profile" in self.parsed or data.get("profile"):
+            name = self.parsed["profile"].name if "profile" in self.parsed else data["profile"].name
+            self.profile_source = f"файл «{name}»"
             return self._read("profile", month)
         if "profile" in self.errors:
             return None
@@ -240,7 +237,6 @@ class CalculatorForm(forms.Form):
             total_kwh=total,
             zones=zones,
             profile=profile,
-            peak_hours=data.get("peak_hours") or frozenset(),
             planned=planned,
             previous=previous,
         )
@@ -263,7 +259,6 @@ def initial_for(contract) -> dict:
         "voltage_level": contract.voltage_level,
         "max_power_kw": _plain(contract.max_power_kw),
         "zone_scheme": 2,
-        "peak_hours": DEFAULT_PEAK_HOURS,
     }
 
 

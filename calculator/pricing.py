@@ -1,7 +1,9 @@
 """The cost of a month's electricity by price category: pure functions, no database.
 
 Units: volumes in kWh, energy rates in руб/МВт·ч (so kWh × rate / 1000),
-capacity and network-maintenance rates in руб/МВт per month. Each component
+capacity and network-maintenance rates in руб/МВт per month. Hours are local
+(Кемерово); the hours the rules count in (the system operator's peak hours, the
+three-zone intervals) are data of the month, passed in. Each component
 is rounded to the kopeck half up; the net total is the sum of the rounded
 components; НДС is computed on the net total and rounded the same way.
 """
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from billing.vat import vat_amount
+from core import calendar as production_calendar
 from core.formatting import round_money
 
 THOUSAND = Decimal(1000)
@@ -23,18 +26,15 @@ THOUSAND = Decimal(1000)
 BAND_670_KW = Decimal(670)
 BAND_10_MW = Decimal(10_000)
 
-# Zones of the day used to split an hourly profile for category 2 (hours 0–23).
-# The supplier publishes them for ОЭС Сибири; these are the year-round intervals.
+# The two zones of the day (hours 0–23, local time) are the same all year: night
+# 23:00–07:00. The three-zone intervals change by month and are data
+# (calculator.models.MonthHours), passed to `split_by_zones`.
 TWO_ZONE_HOURS = {
     "night2": frozenset((23, 0, 1, 2, 3, 4, 5, 6)),
     "day2": frozenset(range(7, 23)),
 }
-THREE_ZONE_HOURS = {
-    "night3": frozenset((23, 0, 1, 2, 3, 4, 5, 6)),
-    "halfpeak3": frozenset((10, 11, 12, 13, 14, 15, 16, 21, 22)),
-    "peak3": frozenset((7, 8, 9, 17, 18, 19, 20)),
-}
-ZONES_BY_SCHEME = {2: tuple(TWO_ZONE_HOURS), 3: tuple(THREE_ZONE_HOURS)}
+THREE_ZONES = ("night3", "halfpeak3", "peak3")
+ZONES_BY_SCHEME = {2: tuple(TWO_ZONE_HOURS), 3: THREE_ZONES}
 
 Hour = tuple[dt.date, int]
 Profile = Mapping[Hour, Decimal]
@@ -56,9 +56,10 @@ def month_hours(month: dt.date) -> list[Hour]:
 
 
 def working_days(month: dt.date) -> list[dt.date]:
-    """Monday to Friday of the month (public holidays are not taken out)."""
+    """The working days of the month by the production calendar (holidays and moved days off
+    excluded, working Saturdays included: core.calendar)."""
     days = calendar.monthrange(month.year, month.month)[1]
-    return [month.replace(day=d) for d in range(1, days + 1) if month.replace(day=d).weekday() < 5]
+    return production_calendar.working_days(month, month.replace(day=days))
 
 
 def energy_amount(kwh: Decimal, rate: Decimal) -> Decimal:
@@ -90,15 +91,21 @@ class Cost:
 
 @dataclass(frozen=True)
 class HourlyTariff:
-    """Rates of one category 3–6 for one voltage level and band."""
+    """Rates of one category 3–6 for one voltage level and band, and the month's peak hours.
+
+    `capacity_hours`: the system operator's peak hour of each working day (capacity);
+    `network_peak_hours`: its planned peak hours of the month (network maintenance, 4 and 6).
+    """
 
     energy: Mapping[Hour, Decimal]
     capacity: Decimal
+    capacity_hours: Mapping[dt.date, int] = field(default_factory=dict)
+    network_peak_hours: frozenset[int] = frozenset()
     transmission: Decimal | None = None  # one-part, categories 3 and 5
     maintenance: Decimal | None = None  # two-part, categories 4 and 6
     losses: Decimal | None = None
-    deviation_up: Decimal | None = None  # categories 5 and 6
-    deviation_down: Decimal | None = None
+    deviation_up: Mapping[Hour, Decimal] | None = None  # categories 5 and 6, per hour
+    deviation_down: Mapping[Hour, Decimal] | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,6 @@ class MonthlyConsumption:
     total_kwh: Decimal | None = None
     zones: Mapping[str, Decimal] = field(default_factory=dict)
     profile: Profile | None = None
-    peak_hours: frozenset[int] = frozenset()
     planned: Profile | None = None
     previous: Profile | None = None  # the contract's profile of the month before, if any
 
@@ -154,9 +160,9 @@ def category_2_lines(zone_kwh: Mapping[str, Decimal], rates: Mapping[str, Decima
     ]
 
 
-def split_by_zones(profile: Profile, scheme: int) -> dict[str, Decimal]:
-    """The kWh of each zone of the day of a two- or three-zone scheme."""
-    hours = TWO_ZONE_HOURS if scheme == 2 else THREE_ZONE_HOURS
+def split_by_zones(profile: Profile, hours: Mapping[str, frozenset[int]]) -> dict[str, Decimal]:
+    """The kWh of each zone of the day; `hours` are the zones' hours (TWO_ZONE_HOURS, or the
+    month's three-zone intervals)."""
     totals = {zone: Decimal(0) for zone in hours}
     for (_, hour), kwh in profile.items():
         for zone, zone_hours in hours.items():
@@ -165,31 +171,63 @@ def split_by_zones(profile: Profile, scheme: int) -> dict[str, Decimal]:
     return totals
 
 
-def peak_power_mw(profile: Profile, month: dt.date, peak_hours: frozenset[int]) -> Decimal:
-    """The average over working days of the hourly volumes in the peak hours, in MW.
+def network_power_mw(profile: Profile, month: dt.date, peak_hours: frozenset[int]) -> Decimal:
+    """The power paid for network maintenance (categories 4 and 6), in MW.
 
-    An hour's kWh is the average kW of that hour; hours absent from the profile count as 0.
+    ПП 442 п. 97 (and the network rules of ПП 861): the average over the month's
+    working days (production calendar, holidays excluded) of each day's MAXIMUM
+    hourly volume within the system operator's planned peak hours. An hour's kWh
+    is the average kW of that hour; hours absent from the profile count as 0.
     """
     days = working_days(month)
     if not days or not peak_hours:
         return Decimal(0)
-    volume = sum(
-        (profile.get((day, hour), Decimal(0)) for day in days for hour in peak_hours),
-        Decimal(0),
-    )
-    return volume / (len(days) * len(peak_hours)) / THOUSAND
+    maxima = (max(profile.get((day, hour), Decimal(0)) for hour in peak_hours) for day in days)
+    return sum(maxima, Decimal(0)) / len(days) / THOUSAND
 
 
-def deviations(profile: Profile, planned: Profile) -> tuple[Decimal, Decimal]:
-    """kWh consumed above the plan and below it, summed hour by hour."""
-    up = down = Decimal(0)
-    for hour in set(profile) | set(planned):
+def capacity_power_mw(profile: Profile, month: dt.date, capacity_hours: Mapping[dt.date, int]):
+    """The capacity (мощность) bought by categories 3–6, in MW.
+
+    ПП 442 п. 97: the average over the month's working days of the volume consumed
+    in the system operator's planned peak hour of each working day (one hour a day).
+    KeyError when a working day has no such hour: the data must be complete.
+    """
+    days = working_days(month)
+    if not days:
+        return Decimal(0)
+    volume = sum((profile.get((day, capacity_hours[day]), Decimal(0)) for day in days), Decimal(0))
+    return volume / len(days) / THOUSAND
+
+
+def deviations(
+    profile: Profile, planned: Profile
+) -> tuple[dict[Hour, Decimal], dict[Hour, Decimal]]:
+    """Hour by hour, the kWh consumed above the plan (upward) and below it (downward)."""
+    up: dict[Hour, Decimal] = {}
+    down: dict[Hour, Decimal] = {}
+    for hour in sorted(set(profile) | set(planned)):
         difference = profile.get(hour, Decimal(0)) - planned.get(hour, Decimal(0))
         if difference > 0:
-            up += difference
-        else:
-            down -= difference
+            up[hour] = difference
+        elif difference < 0:
+            down[hour] = -difference
     return up, down
+
+
+def _hourly_sum(volumes: Mapping[Hour, Decimal], rates: Mapping[Hour, Decimal]):
+    """kWh and руб. (unrounded, kWh × руб/МВт·ч / 1000) of volumes each at its hour's rate."""
+    kwh = sum(volumes.values(), Decimal(0))
+    rub = sum((v * rates[hour] for hour, v in volumes.items()), Decimal(0)) / THOUSAND
+    return kwh, rub
+
+
+def _hourly_line(label: str, volumes: Mapping[Hour, Decimal], rates: Mapping[Hour, Decimal]):
+    """A line of volumes priced hour by hour, shown with the weighted average rate."""
+    kwh, rub = _hourly_sum(volumes, rates)
+    average = round_money(rub * THOUSAND / kwh) if kwh else Decimal("0.00")
+    return Line(label, kwh, "кВт·ч", average, "руб/МВт·ч", round_money(rub),
+                rate_note="средневзвешенная")  # fmt: skip
 
 
 def _mw(value: Decimal) -> Decimal:
@@ -202,36 +240,26 @@ def hourly_lines(
     tariff: HourlyTariff,
     *,
     month: dt.date,
-    peak_hours: frozenset[int],
     planned: Profile | None = None,
 ) -> list[Line]:
     """Categories 3–6: hourly energy, capacity, transmission and (5, 6) deviations.
 
-    Capacity and network maintenance are paid for the same power: the average
-    volume in the peak hours of working days (`peak_power_mw`).
+    Capacity is bought for `capacity_power_mw` (the system operator's peak hour of
+    each working day); network maintenance (4, 6) is paid for `network_power_mw`
+    (each working day's maximum within the planned peak hours). Deviations (5, 6):
+    each hour's upward and downward volume at that hour's own rate.
     """
     total_kwh = sum(profile.values(), Decimal(0))
-    energy_rub = sum((kwh * tariff.energy[hour] for hour, kwh in profile.items()), Decimal(0))
-    energy = round_money(energy_rub / THOUSAND)
-    average_rate = round_money(energy_rub / total_kwh) if total_kwh else Decimal("0.00")
-    power = peak_power_mw(profile, month, peak_hours)
+    capacity = capacity_power_mw(profile, month, tariff.capacity_hours)
     lines = [
-        Line(
-            "Электроэнергия (почасовые ставки)",
-            total_kwh,
-            "кВт·ч",
-            average_rate,
-            "руб/МВт·ч",
-            energy,
-            rate_note="средневзвешенная",
-        ),
+        _hourly_line("Электроэнергия (почасовые ставки)", profile, tariff.energy),
         Line(
             "Мощность",
-            _mw(power),
+            _mw(capacity),
             "МВт",
             tariff.capacity,
             "руб/МВт в месяц",
-            round_money(power * tariff.capacity),
+            round_money(capacity * tariff.capacity),
         ),
     ]
     if category in (3, 5):
@@ -246,14 +274,15 @@ def hourly_lines(
             )
         )
     else:
+        network = network_power_mw(profile, month, tariff.network_peak_hours)
         lines += [
             Line(
                 "Передача: содержание сетей",
-                _mw(power),
+                _mw(network),
                 "МВт",
                 tariff.maintenance,
                 "руб/МВт в месяц",
-                round_money(power * tariff.maintenance),
+                round_money(network * tariff.maintenance),
             ),
             Line(
                 "Передача: нормативные потери",
@@ -267,22 +296,8 @@ def hourly_lines(
     if category in (5, 6):
         up, down = deviations(profile, planned if planned is not None else profile)
         lines += [
-            Line(
-                "Отклонения вверх (сверх планового объема)",
-                up,
-                "кВт·ч",
-                tariff.deviation_up,
-                "руб/МВт·ч",
-                energy_amount(up, tariff.deviation_up),
-            ),
-            Line(
-                "Отклонения вниз (меньше планового объема)",
-                down,
-                "кВт·ч",
-                tariff.deviation_down,
-                "руб/МВт·ч",
-                energy_amount(down, tariff.deviation_down),
-            ),
+            _hourly_line("Отклонения вверх (сверх планового объема)", up, tariff.deviation_up),
+            _hourly_line("Отклонения вниз (меньше планового объема)", down, tariff.deviation_down),
         ]
     return lines
 

@@ -16,9 +16,15 @@ from billing.vat import vat_rate_for
 from calculator import pricing
 from calculator.models import (
     HOURLY_CATEGORIES,
+    HOURLY_KINDS_BY_CATEGORY,
     MONTHLY_KINDS_BY_CATEGORY,
+    THREE_ZONE_KINDS,
+    CapacityPeakHour,
     FlatRate,
+    HourlyKind,
     HourlyRate,
+    MonthHours,
+    MonthHoursKind,
     MonthlyKind,
     MonthlyRate,
     PowerBand,
@@ -57,6 +63,7 @@ class Estimate:
     band: str
     cost: pricing.Cost
     warnings: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # which days and hours the powers were counted in
 
     @property
     def band_label(self) -> str:
@@ -80,7 +87,7 @@ class Option:
 
 
 class Tariffs:
-    """The rates of one month, voltage level and band, loaded in three queries."""
+    """The rates of one month, voltage level and band, and the month's hours, in five queries."""
 
     def __init__(self, tariff_month: TariffMonth, voltage_level: str, band: str):
         self.tariff_month = tariff_month
@@ -99,13 +106,24 @@ class Tariffs:
             .order_by()
             .values_list("price_category", "kind", "rate")
         }
-        self.energy: dict[int, dict[pricing.Hour, Decimal]] = defaultdict(dict)
-        for category, date, hour, rate in (
+        self.per_hour: dict[tuple[int, str], dict[pricing.Hour, Decimal]] = defaultdict(dict)
+        for category, kind, date, hour, rate in (
             HourlyRate.objects.filter(**keys)
             .order_by()
-            .values_list("price_category", "date", "hour", "rate")
+            .values_list("price_category", "kind", "date", "hour", "rate")
         ):
-            self.energy[category][(date, hour)] = rate
+            self.per_hour[(category, kind)][(date, hour)] = rate
+        month = tariff_month.month
+        self.month_hours = {
+            kind: pricing.parse_peak_hours(hours)
+            for kind, hours in MonthHours.objects.filter(month=month).values_list("kind", "hours")
+        }
+        last = pricing.month_hours(month)[-1][0]
+        self.capacity_hours = dict(
+            CapacityPeakHour.objects.filter(date__gte=month, date__lte=last).values_list(
+                "date", "hour"
+            )
+        )
 
     def _where(self, category: int) -> str:
         return (
@@ -119,15 +137,63 @@ class Tariffs:
         except KeyError:
             raise TariffMissing(f"Нет тарифа {self._where(category)}.") from None
 
-    def hourly(self, category: int) -> pricing.HourlyTariff:
-        energy = self.energy.get(category, {})
-        missing = [h for h in pricing.month_hours(self.tariff_month.month) if h not in energy]
+    def _month(self) -> str:
+        return month_label(self.tariff_month.month)
+
+    def zone_hours(self, scheme: int) -> dict[str, frozenset[int]]:
+        """The hours of each zone of the day: two zones all year, three zones as published."""
+        if scheme == 2:
+            return dict(pricing.TWO_ZONE_HOURS)
+        zones = {kind.value: self.month_hours.get(kind) for kind in THREE_ZONE_KINDS}
+        absent = [MonthHoursKind(kind).label for kind, hours in zones.items() if hours is None]
+        if absent:
+            raise TariffMissing(
+                f"Нет интервалов зон суток за {self._month()}: {', '.join(absent)}."
+            )
+        every = [hour for hours in zones.values() for hour in hours]
+        if sorted(every) != list(range(24)):
+            raise TariffMissing(
+                f"Интервалы трех зон суток за {self._month()} не делят сутки: каждый час "
+                "должен быть ровно в одной зоне."
+            )
+        return zones
+
+    def _hour_rates(self, category: int, kind: str) -> dict[pricing.Hour, Decimal]:
+        rates = self.per_hour.get((category, kind), {})
+        missing = [h for h in pricing.month_hours(self.tariff_month.month) if h not in rates]
         if missing:
             day, hour = missing[0]
+            what = "почасовых ставок" if kind == HourlyKind.ENERGY else (
+                f"почасовых ставок «{HourlyKind(kind).label}»"
+            )  # fmt: skip
             raise TariffMissing(
-                f"Нет почасовых ставок {self._where(category)}: не хватает {len(missing)} ч "
+                f"Нет {what} {self._where(category)}: не хватает {len(missing)} ч "
                 f"(первый — {day:%d.%m.%Y} {hour} ч)."
             )
+        return rates
+
+    def _capacity_hours(self) -> dict[dt.date, int]:
+        days = pricing.working_days(self.tariff_month.month)
+        missing = [day for day in days if day not in self.capacity_hours]
+        if missing:
+            raise TariffMissing(
+                f"Нет часов пиковой нагрузки системного оператора за {self._month()}: "
+                f"не хватает {len(missing)} рабочих дней (первый — {missing[0]:%d.%m.%Y})."
+            )
+        return {day: self.capacity_hours[day] for day in days}
+
+    def network_peak_hours(self) -> frozenset[int]:
+        hours = self.month_hours.get(MonthHoursKind.NETWORK_PEAK)
+        if hours is None:
+            raise TariffMissing(
+                f"Нет плановых часов пиковой нагрузки системного оператора за {self._month()}."
+            )
+        return hours
+
+    def hourly(self, category: int) -> pricing.HourlyTariff:
+        per_hour = {
+            kind: self._hour_rates(category, kind) for kind in HOURLY_KINDS_BY_CATEGORY[category]
+        }
         rates = {}
         for kind in MONTHLY_KINDS_BY_CATEGORY[category]:
             if (category, kind) not in self.monthly:
@@ -136,13 +202,15 @@ class Tariffs:
                 )
             rates[kind] = self.monthly[(category, kind)]
         return pricing.HourlyTariff(
-            energy=energy,
+            energy=per_hour[HourlyKind.ENERGY],
             capacity=rates[MonthlyKind.CAPACITY],
+            capacity_hours=self._capacity_hours(),
+            network_peak_hours=self.network_peak_hours() if category in (4, 6) else frozenset(),
             transmission=rates.get(MonthlyKind.TRANSMISSION),
             maintenance=rates.get(MonthlyKind.TRANSMISSION_MAINTENANCE),
             losses=rates.get(MonthlyKind.TRANSMISSION_LOSSES),
-            deviation_up=rates.get(MonthlyKind.DEVIATION_UP),
-            deviation_down=rates.get(MonthlyKind.DEVIATION_DOWN),
+            deviation_up=per_hour.get(HourlyKind.DEVIATION_UP),
+            deviation_down=per_hour.get(HourlyKind.DEVIATION_DOWN),
         )
 
 
@@ -161,7 +229,7 @@ def _lines(
     if category == 2:
         zones = pricing.ZONES_BY_SCHEME[scheme]
         if consumption.profile is not None:
-            zone_kwh = pricing.split_by_zones(consumption.profile, scheme)
+            zone_kwh = pricing.split_by_zones(consumption.profile, tariffs.zone_hours(scheme))
         elif set(zones) <= set(consumption.zones):
             zone_kwh = {zone: consumption.zones[zone] for zone in zones}
         else:
@@ -175,7 +243,6 @@ def _lines(
         consumption.profile,
         tariffs.hourly(category),
         month=consumption.month,
-        peak_hours=consumption.peak_hours,
         planned=consumption.planned,
     )
 
@@ -189,14 +256,38 @@ def calculate(inputs: Inputs) -> Estimate:
     consumption = inputs.consumption
     warnings = ()
     if inputs.category in HOURLY_CATEGORIES and consumption.profile is not None:
+        peak_hours = tariffs.month_hours.get(MonthHoursKind.NETWORK_PEAK, frozenset())
         warnings = tuple(
-            pricing.profile_warnings(
-                consumption.profile, consumption.peak_hours, consumption.previous
-            )
+            pricing.profile_warnings(consumption.profile, peak_hours, consumption.previous)
         )
     return Estimate(
-        inputs=inputs, band=band, cost=pricing.with_vat(lines, vat_rate), warnings=warnings
+        inputs=inputs,
+        band=band,
+        cost=pricing.with_vat(lines, vat_rate),
+        warnings=warnings,
+        notes=tuple(_power_notes(inputs.category, tariffs)),
     )
+
+
+def _power_notes(category: int, tariffs: Tariffs) -> list[str]:
+    """What the powers of categories 3–6 were counted in, said for the customer."""
+    if category not in HOURLY_CATEGORIES:
+        return []
+    days = len(pricing.working_days(tariffs.tariff_month.month))
+    notes = [
+        f"Рабочих дней по производственному календарю: {days}. Мощность — средний по рабочим "
+        "дням объем в час пиковой нагрузки системного оператора этого дня."
+    ]
+    if category in (4, 6):
+        hours = pricing.format_peak_hours(tariffs.network_peak_hours())
+        notes.append(
+            "Содержание сетей — среднее по рабочим дням из максимальных часовых объемов "
+            f"каждого дня в плановые часы пиковой нагрузки системного оператора: {hours} "
+            "(местное время, час 8 — с 08:00 до 09:00)."
+        )
+    if category in (5, 6):
+        notes.append("Отклонения от плана — по каждому часу, по ставкам этого часа.")
+    return notes
 
 
 def compare(inputs: Inputs) -> list[Option]:
@@ -233,10 +324,14 @@ def compare(inputs: Inputs) -> list[Option]:
 
 
 def planned_peak_hours(month: dt.date) -> frozenset[int]:
-    """The system operator's planned peak hours of the month (ПП 442 п. 97), local time."""
-    from calculator.forms import DEFAULT_PEAK_HOURS
-
-    return pricing.parse_peak_hours(DEFAULT_PEAK_HOURS)
+    """The system operator's planned peak hours of the month (ПП 442 п. 97), local time;
+    empty when they are not published yet (`MonthHours`, loaded by import_peak_hours)."""
+    hours = (
+        MonthHours.objects.filter(month=month.replace(day=1), kind=MonthHoursKind.NETWORK_PEAK)
+        .values_list("hours", flat=True)
+        .first()
+    )
+    return pricing.parse_peak_hours(hours) if hours else frozenset()
 
 
 # The account page suggests another category only when it would have saved more than this.
@@ -264,7 +359,6 @@ def contract_inputs(contract, tariff_month: TariffMonth, profile) -> Inputs:
         month=month,
         total_kwh=sum(profile.values(), Decimal(0)),
         profile=profile,
-        peak_hours=planned_peak_hours(month),
         previous=previous or None,
     )
     return Inputs(

@@ -6,4 +6,6 @@ app_name = "calculator"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("sample.xlsx", views.sample, name="sample"),
+    path("upload/<int:pk>/", views.upload_job, name="upload_job"),
 ]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from accounts.people import attribution
 from core.models import AuditEvent
 
 
@@ -7,10 +8,15 @@ from core.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the trail can be searched but never changed."""
 
-    list_display = ("at", "username", "ip", "action", "target")
+    list_display = ("at", "username", "person", "ip", "action", "target")
+    list_select_related = ("user__membership",)
     list_filter = ("action",)
     search_fields = ("username", "target", "ip")
     date_hierarchy = "at"
+
+    @admin.display(description="кто")
+    def person(self, event) -> str:
+        return attribution(event.user) or "—"
 
     def has_add_permission(self, request):
         return False

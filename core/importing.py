@@ -15,7 +15,7 @@ import datetime as dt
 import io
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -304,12 +304,18 @@ def _column_name(columns: list[str], index: int) -> str:
 
 
 def read_rows(
-    path: str | Path, required: Iterable[str], *, max_rows: int = OPERATOR_MAX_ROWS
+    path: str | Path,
+    required: Iterable[str],
+    *,
+    max_rows: int = OPERATOR_MAX_ROWS,
+    aliases: Mapping[str, Iterable[str]] | None = None,
 ) -> Iterator[Row]:
     """Yield the data rows of a CSV or XLSX file, header checked first.
 
     At most `max_rows` data rows (UPLOAD_MAX_ROWS for a customer's upload,
     OPERATOR_MAX_ROWS for an operator's file) and no cell over MAX_CELL_CHARS.
+    `aliases` names other headers a column may have (`{"date": ["дата"]}`,
+    compared in lower case); the rows know the column by its own name.
     """
     path = Path(path)
     if not path.is_file():
@@ -328,6 +334,9 @@ def read_rows(
     except StopIteration:
         raise ImportFileError(path, 1, "-", "файл пуст") from None
     columns = [normalise_header(name) for name in header]
+    if aliases:
+        canonical = {alias.lower(): name for name, names in aliases.items() for alias in names}
+        columns = [canonical.get(column, column) for column in columns]
     missing = [name for name in required if name not in columns]
     if missing:
         raise ImportFileError(

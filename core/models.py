@@ -67,3 +67,60 @@ class OutboxMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)}"
+
+
+class UploadJob(models.Model):
+    """A customer's file processed by the background worker (core.jobs).
+
+    The readings upload of «Передача показаний» and the calculator's hourly
+    profiles: the files are kept in the default storage, the worker claims the
+    row, reads the files within a time limit and stores the outcome here. A job
+    is shown only on its contract.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "в очереди"
+        RUNNING = "running", "обрабатывается"
+        DONE = "done", "обработан"
+        FAILED = "failed", "не принят"
+
+    kind = models.CharField("что загружено", max_length=32)
+    contract = models.ForeignKey(
+        "billing.Contract", models.CASCADE, related_name="+", verbose_name="договор"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="пользователь",
+    )
+    created_at = models.DateTimeField("загружено", auto_now_add=True)
+    # [{"field": form field, "name": the file's own name, "path": its name in the storage}]
+    files = models.JSONField("файлы", default=list)
+    params = models.JSONField("параметры", default=dict, blank=True)
+    status = models.CharField(
+        "состояние", max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    claimed_at = models.DateTimeField("взято в работу", null=True, blank=True)
+    finished_at = models.DateTimeField("окончание", null=True, blank=True)
+    result = models.JSONField("результат", default=dict, blank=True)
+    report = models.TextField("сообщение", blank=True)
+
+    class Meta:
+        verbose_name = "файл потребителя"
+        verbose_name_plural = "файлы потребителей"
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        names = ", ".join(f["name"] for f in self.files)
+        return f"{names} ({self.get_status_display()})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def file_names(self) -> str:
+        return ", ".join(f"«{f['name']}»" for f in self.files)

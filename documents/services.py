@@ -99,13 +99,20 @@ CHANGED_FIELDS = ("quantity", "price", "amount_net", "vat", "amount")
 
 
 def correction_row(line: DocumentLine) -> dict:
-    """A correction's line with its increase (строка В) and decrease (строка Г) per column."""
+    """A correction's line with its increase (строка В) and decrease (строка Г) per column.
+
+    Per column (3, 4, 5, 8, 9 of the form) В − Г = Б − А: the change shows in one of
+    the two rows, the other holds nothing (the form's «—»).
+    """
     increase, decrease = {}, {}
     for name in CHANGED_FIELDS:
         change = line.change(name)
         increase[name] = change if change > 0 else None
         decrease[name] = -change if change < 0 else None
-    return {"line": line, "increase": increase, "decrease": decrease}
+    return {
+        "line": line,
+        "changes": (("В", "В (увеличение)", increase), ("Г", "Г (уменьшение)", decrease)),
+    }
 
 
 def document_context(document: Document) -> dict:

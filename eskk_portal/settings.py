@@ -330,6 +330,9 @@ PAYMENT_SECRET = env.str("PAYMENT_SECRET", default=_DEMO_PAYMENT_SECRET)
 # empty means this portal's own payments:notify URL on the request's address.
 PAYMENT_NOTIFICATION_URL = env.str("PAYMENT_NOTIFICATION_URL", default="")
 PAYMENT_GATEWAY_TIMEOUT = env.float("PAYMENT_GATEWAY_TIMEOUT", default=10.0)
+# How long the bank's payment page of an order lives (sent as RedirectDueDate);
+# «Продолжить оплату» is offered until then.
+PAYMENT_LINK_LIFETIME = timedelta(minutes=env.int("PAYMENT_LINK_LIFETIME_MINUTES", default=60))
 if not DEBUG:
     if MOCK_GATEWAY:
         raise ImproperlyConfigured(
@@ -413,7 +416,14 @@ CELERY_TASK_ROUTES = {
     "documents.tasks.*": {"queue": "documents"},
     "billing.tasks.*": {"queue": "imports"},
     "payments.tasks.*": {"queue": "imports"},
+    "meters.tasks.*": {"queue": "imports"},
+    "calculator.tasks.*": {"queue": "imports"},
 }
+# A customer's upload (readings, the calculator's hourly profiles, core.jobs) is
+# read by a worker within these limits: at the soft one the task stops, writes
+# nothing and says so; at the hard one the worker process is killed.
+UPLOAD_SOFT_TIME_LIMIT = env.int("UPLOAD_SOFT_TIME_LIMIT_SECONDS", default=60)
+UPLOAD_TIME_LIMIT = env.int("UPLOAD_TIME_LIMIT_SECONDS", default=90)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "beat"))

@@ -19,6 +19,8 @@ class Order(models.Model):
         DEADLINE_EXPIRED = "DEADLINE_EXPIRED", "истек срок оплаты"
 
     FINAL = {Status.CONFIRMED, Status.REJECTED, Status.CANCELED, Status.DEADLINE_EXPIRED}
+    # What the merchant's Cancel may still stop: nothing charged yet.
+    CANCELABLE = {Status.NEW, Status.FORM_SHOWED, Status.THREE_DS_CHECKING}
 
     terminal_key = models.CharField("терминал", max_length=64)
     order_id = models.CharField("номер заказа магазина", max_length=64)
@@ -39,6 +41,12 @@ class Order(models.Model):
     fiscal_sign = models.CharField("ФПД", max_length=10, blank=True)
     fn_number = models.CharField("номер ФН", max_length=16, blank=True)
     confirmed_at = models.DateTimeField("подтвержден", null=True, blank=True)
+    due_at = models.DateTimeField(
+        "оплатить до",
+        null=True,
+        blank=True,
+        help_text="RedirectDueDate магазина или срок жизни ссылки по умолчанию",
+    )
     created_at = models.DateTimeField("создан", auto_now_add=True)
     updated_at = models.DateTimeField("изменен", auto_now=True)
 

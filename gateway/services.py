@@ -61,6 +61,7 @@ def init(data: dict) -> Order:
         raise ApiError("9", "Не передан OrderId")
     fields = {
         "amount": amount,
+        "due_at": _due_at(data.get("RedirectDueDate")),
         "description": str(data.get("Description", ""))[:255],
         "success_url": str(data.get("SuccessURL", ""))[:500],
         "fail_url": str(data.get("FailURL", ""))[:500],
@@ -78,24 +79,72 @@ def init(data: dict) -> Order:
     return order
 
 
-def get_state(data: dict) -> Order:
+def _due_at(value) -> dt.datetime:
+    """RedirectDueDate (`2026-12-03T14:05:00+07:00`), from a minute to 90 days ahead as
+    T-Bank takes it; absent: the bank's default lifetime of a payment link."""
+    now = timezone.now()
+    if value is None or value == "":
+        return now + settings.GATEWAY_ORDER_LIFETIME
+    try:
+        moment = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ApiError("9", "Неверный формат RedirectDueDate") from None
+    if timezone.is_naive(moment):
+        raise ApiError("9", "RedirectDueDate без часового пояса")
+    if not now + dt.timedelta(minutes=1) <= moment <= now + dt.timedelta(days=90):
+        raise ApiError("9", "RedirectDueDate вне допустимого срока")
+    return moment
+
+
+def _order_of(data: dict) -> Order:
     check_request(data)
     try:
-        order = Order.objects.get(
+        return Order.objects.get(
             pk=int(str(data.get("PaymentId", ""))), terminal_key=data["TerminalKey"]
         )
     except (ValueError, Order.DoesNotExist):
         raise ApiError("7", "Платеж не найден") from None
-    return expire_if_abandoned(order)
+
+
+def get_state(data: dict) -> Order:
+    return expire_if_abandoned(_order_of(data))
+
+
+def cancel_by_merchant(data: dict) -> Order:
+    """Cancel: the merchant stops an order nothing was charged for yet. A paid or
+    already ended order cannot be canceled (T-Bank's error 4); its state says why."""
+    order = expire_if_abandoned(_order_of(data))
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status not in Order.CANCELABLE:
+            raise ApiError("4", f"Изменение статуса невозможно: платеж в статусе {order.status}")
+        _finish(order, Order.Status.CANCELED, "0", "Оплата отменена магазином")
+    return order
+
+
+def deadline(order: Order) -> dt.datetime:
+    return order.due_at or order.created_at + settings.GATEWAY_ORDER_LIFETIME
+
+
+# A holder who reached 3-D Secure in time has this long after the deadline to finish it.
+THREE_DS_GRACE = dt.timedelta(minutes=10)
+
+
+def _abandoned(order: Order, now: dt.datetime) -> bool:
+    if order.status in (Order.Status.NEW, Order.Status.FORM_SHOWED):
+        return deadline(order) <= now
+    if order.status == Order.Status.THREE_DS_CHECKING:
+        return deadline(order) + THREE_DS_GRACE <= now
+    return False
 
 
 @transaction.atomic
 def expire_if_abandoned(order: Order) -> Order:
-    """An order not paid within the payment link's lifetime (RedirectDueDate) expires."""
-    deadline = timezone.now() - settings.GATEWAY_ORDER_LIFETIME
-    if order.status in (Order.Status.NEW, Order.Status.FORM_SHOWED) and order.created_at < deadline:
+    """An order whose card form was not submitted by its deadline (RedirectDueDate)
+    expires; one left in 3-D Secure, THREE_DS_GRACE later."""
+    if _abandoned(order, timezone.now()):
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status in (Order.Status.NEW, Order.Status.FORM_SHOWED):
+        if _abandoned(order, timezone.now()):
             _finish(order, Order.Status.DEADLINE_EXPIRED, "0", "Истек срок оплаты")
     return order
 
@@ -161,7 +210,7 @@ def mask(number: str) -> str:
 @transaction.atomic
 def charge(order: Order, number: str) -> CardOutcome:
     """The card was accepted by the form: decline it or send it through 3-D Secure."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = expire_if_abandoned(Order.objects.select_for_update().get(pk=order.pk))
     if order.status in Order.FINAL:
         return CardOutcome(False, order.status)
     order.masked_pan = mask(number)
@@ -178,7 +227,7 @@ def charge(order: Order, number: str) -> CardOutcome:
 @transaction.atomic
 def confirm_3ds(order: Order) -> Order:
     """The holder confirmed on the 3-D Secure page: the issuer approves or refuses."""
-    order = Order.objects.select_for_update().get(pk=order.pk)
+    order = expire_if_abandoned(Order.objects.select_for_update().get(pk=order.pk))
     if order.status != Order.Status.THREE_DS_CHECKING:
         return order
     if order.test_card == "3ds_fails":

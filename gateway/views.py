@@ -92,6 +92,31 @@ def api_get_state(request: HttpRequest) -> JsonResponse:
     return JsonResponse({**services.state_fields(order), "Success": True, "ErrorCode": "0"})
 
 
+@csrf_exempt
+@require_POST
+def api_cancel(request: HttpRequest) -> JsonResponse:
+    """Cancel: the merchant stops an unpaid order; the bank tells it so, as for any end."""
+    try:
+        order = services.cancel_by_merchant(_json_body(request))
+    except RefusedBody as error:
+        return _refused(error)
+    except services.ApiError as error:
+        return _error(error)
+    send_pending(order)
+    return JsonResponse(
+        {
+            "Success": True,
+            "ErrorCode": "0",
+            "TerminalKey": order.terminal_key,
+            "Status": order.status,
+            "PaymentId": order.payment_id,
+            "OrderId": order.order_id,
+            "OriginalAmount": order.amount,
+            "NewAmount": 0,
+        }
+    )
+
+
 def _page_url(order: Order) -> str:
     return reverse("gateway:pay", kwargs={"payment_id": order.pk})
 
@@ -123,7 +148,7 @@ def pay(request: HttpRequest, payment_id: int) -> HttpResponse:
 
 def three_ds(request: HttpRequest, payment_id: int) -> HttpResponse:
     """The issuer's 3-D Secure step: the holder confirms the payment."""
-    order = get_object_or_404(Order, pk=payment_id)
+    order = services.expire_if_abandoned(get_object_or_404(Order, pk=payment_id))
     if order.status != Order.Status.THREE_DS_CHECKING:
         if order.status in Order.FINAL:
             return _redirect_back(order)

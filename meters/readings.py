@@ -551,7 +551,7 @@ def history(meter: Meter) -> list[HistoryRow]:
     """Every reading of the meter, newest first, with the consumption since the one before it."""
     order = {zone: index for index, zone in enumerate(meter.zone_codes)}
     readings = sorted(
-        Reading.objects.filter(meter=meter),
+        Reading.objects.filter(meter=meter).select_related("submitted_by__membership"),
         key=lambda r: (r.date, order.get(r.zone, len(order)), r.zone),
     )
     previous: dict[str, Reading] = {}

@@ -1,12 +1,18 @@
-"""A customer's file of readings for many meters: every row checked, all saved or none."""
+"""A customer's file of readings for many meters: every row checked, all saved or none.
+
+The page keeps the file and answers at once (`submit_upload`); the worker reads
+it (`read_job`, within the upload time limit of core.jobs) and checks and saves
+the readings through meters.readings (`save_job`), in one transaction with the
+job's outcome, which the page then shows.
+"""
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from core import jobs
 from core.importing import UPLOAD_MAX_ROWS, ImportFileError, Row, RowError, read_rows
 from meters.imports import zone_of
 from meters.models import Meter
@@ -35,7 +41,9 @@ def _value(row: Row) -> Decimal:
         raise RowError("value", str(error)) from None
 
 
-def _parse(path: Path, meters: dict[str, list[Meter]], result: UploadResult) -> list[Entry]:
+def _parse(
+    path: Path, meters: dict[str, list[Meter]], problems: list[tuple[int, str]]
+) -> list[Entry]:
     groups: dict[tuple[int, object], Entry] = {}
     seen: dict[tuple[int, object, str], int] = {}
     for row in read_rows(path, COLUMNS, max_rows=UPLOAD_MAX_ROWS):
@@ -58,13 +66,11 @@ def _parse(path: Path, meters: dict[str, list[Meter]], result: UploadResult) -> 
             zone = zone_of(row, meter, meter.number)
             value = _value(row)
         except RowError as error:
-            result.problems.append((row.line, f"строка {row.line}: {error.column}: {error.reason}"))
+            problems.append((row.line, f"строка {row.line}: {error.column}: {error.reason}"))
             continue
         key = (meter.pk, day, zone)
         if key in seen:
-            result.problems.append(
-                (row.line, f"строка {row.line}: -: повторяет строку {seen[key]}")
-            )
+            problems.append((row.line, f"строка {row.line}: -: повторяет строку {seen[key]}"))
             continue
         seen[key] = row.line
         entry = groups.setdefault((meter.pk, day), Entry(meter=meter, date=day, values={}))
@@ -83,41 +89,92 @@ def _place(entry: Entry, where: str) -> tuple[int, str]:
     return first, "zone"
 
 
-def upload_readings(
-    meters: list[Meter], upload, *, user, confirm_rollover: bool, confirm_spike: bool
-) -> UploadResult:
-    """Check every row of the uploaded file against the reading rules; save all rows or none."""
+KIND = "readings"
+
+
+@dataclass
+class ParsedFile:
+    """The rows of a file turned into readings, with the problems found on the way."""
+
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[tuple[int, str]] = field(default_factory=list)
+    refused: str = ""  # the file as a whole cannot be read
+
+
+def submit_upload(contract, upload, *, user, confirm_rollover: bool, confirm_spike: bool):
+    """Keep the file and let the worker check and save it (meters.tasks); returns the job."""
+    from meters import tasks
+
+    params = {"confirm_rollover": confirm_rollover, "confirm_spike": confirm_spike}
+    return jobs.submit(
+        KIND, {"file": upload}, contract=contract, user=user, params=params,
+        task=tasks.process_upload,
+    )  # fmt: skip
+
+
+def read_file(path: Path, name: str, meters: list[Meter]) -> ParsedFile:
+    """Every row of the file `name` (kept at `path`) as readings of the contract's meters."""
     by_number: dict[str, list[Meter]] = {}
     for meter in meters:
         by_number.setdefault(meter.number, []).append(meter)
-    result = UploadResult()
-    suffix = Path(upload.name).suffix.lower()
-    with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-        handle.flush()
-        try:
-            entries = _parse(Path(handle.name), by_number, result)
-        except ImportFileError as error:
-            # Said with the file's own name: the person never saw the temporary path.
-            where = "" if error.column == "-" else f"{error.column}: "
-            return UploadResult(problems=[f"{upload.name}: {where}{error.reason}"])
-    if not entries and not result.problems:
-        return UploadResult(problems=[f"{upload.name}: в файле нет строк с показаниями"])
-    for entry in entries:
+    problems: list[tuple[int, str]] = []
+    try:
+        entries = _parse(path, by_number, problems)
+    except ImportFileError as error:
+        # Said with the file's own name: the person never saw the temporary path.
+        where = "" if error.column == "-" else f"{error.column}: "
+        return ParsedFile(refused=f"{name}: {where}{error.reason}")
+    if not entries and not problems:
+        return ParsedFile(refused=f"{name}: в файле нет строк с показаниями")
+    return ParsedFile(entries=entries, problems=problems)
+
+
+def save_file(
+    parsed: ParsedFile, *, user, confirm_rollover: bool, confirm_spike: bool
+) -> UploadResult:
+    """Check the readings of a file against the rules; save all of them or none."""
+    if parsed.refused:
+        return UploadResult(problems=[parsed.refused])
+    result = UploadResult(problems=list(parsed.problems))
+    for entry in parsed.entries:
         entry.confirm_rollover = confirm_rollover
         entry.confirm_spike = confirm_spike
     # Rows already refused above make the file fail; the rest are still checked and reported.
     try:
-        checks = submit_many(entries, user=user, save=not result.problems)
+        checks = submit_many(parsed.entries, user=user, save=not result.problems)
     except ReadingAlreadySaved:
         return UploadResult(
             problems=["Показания на эти даты уже сохранены другим запросом: обновите страницу."]
         )
-    for entry, check in zip(entries, checks, strict=True):
+    for entry, check in zip(parsed.entries, checks, strict=True):
         for where, message in check.messages():
             line, column = _place(entry, where)
             result.problems.append((line, f"строка {line}: {column}: {message}"))
     result.problems = [text for _, text in sorted(result.problems, key=lambda p: p[0])]
     result.checks = checks
     return result
+
+
+# --- the worker's side (meters.tasks.process_upload) -----------------------------------
+
+
+def read_job(job, paths: dict[str, Path]) -> ParsedFile:
+    meters = list(
+        Meter.objects.filter(delivery_point__contract=job.contract).select_related("delivery_point")
+    )
+    return read_file(paths["file"], job.files[0]["name"], meters)
+
+
+def save_job(job, parsed: ParsedFile) -> dict:
+    result = save_file(
+        parsed,
+        user=job.user,
+        confirm_rollover=job.params["confirm_rollover"],
+        confirm_spike=job.params["confirm_spike"],
+    )
+    return {
+        "problems": result.problems,
+        "saved": result.saved,
+        "values": sum(len(c.values) for c in result.checks),
+        "records": len(result.checks),
+    }

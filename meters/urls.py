@@ -10,4 +10,5 @@ urlpatterns = [
     path("meter/<int:pk>/submit/", views.submit, name="submit"),
     path("all/", views.bulk, name="bulk"),
     path("all/upload/", views.upload, name="upload"),
+    path("all/upload/<int:pk>/", views.upload_job, name="upload_job"),
 ]

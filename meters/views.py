@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from core import jobs
 from core.access import contract_required
 from meters.forms import (
     MeterRowForm,
@@ -31,7 +33,8 @@ from meters.readings import (
     today,
     zone_label,
 )
-from meters.upload import upload_readings
+from meters.upload import KIND as UPLOAD_KIND
+from meters.upload import submit_upload
 
 # From this many meters the chooser offers a search box.
 SEARCH_FROM = 10
@@ -233,26 +236,43 @@ def bulk(request: HttpRequest) -> HttpResponse:
 @contract_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    """A CSV/XLSX of readings (`meter_number, date, value[, zone]`): all rows saved or none."""
-    meters = list(_contract_meters(request))
+    """A CSV/XLSX of readings (`meter_number, date, value[, zone]`): read by the worker."""
     form = ReadingUploadForm(request.POST, request.FILES)
-    problems: list[str] = []
-    if form.is_valid():
-        data = form.cleaned_data
-        result = upload_readings(
-            meters,
-            data["file"],
-            user=request.user,
-            confirm_rollover=data["confirm_rollover"],
-            confirm_spike=data["confirm_spike"],
+    if not form.is_valid():
+        meters = list(_contract_meters(request))
+        return _render_bulk(request, _bulk_rows(meters), day=today(), upload=form)
+    data = form.cleaned_data
+    job = submit_upload(
+        request.contract,
+        data["file"],
+        user=request.user,
+        confirm_rollover=data["confirm_rollover"],
+        confirm_spike=data["confirm_spike"],
+    )
+    return redirect("meters:upload_job", pk=job.pk)
+
+
+@contract_required
+@require_GET
+def upload_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The uploaded file's outcome: «Файл обрабатывается…» until the worker is done, then
+    the table's page with every bad row, or the summary of what was saved."""
+    job = jobs.job_for_contract(request.contract, pk, UPLOAD_KIND)
+    if job.in_progress:
+        return jobs.render_waiting(request, job, back=reverse("meters:bulk"))
+    name = job.files[0]["name"]
+    outcome = job.result
+    if job.status == job.Status.FAILED:
+        problems = [f"{name}: {job.report}"]
+    elif outcome["saved"]:
+        messages.success(
+            request,
+            f"Файл {name} принят: сохранено показаний {outcome['values']} "
+            f"по {outcome['records']} записям.",
         )
-        if result.saved:
-            messages.success(
-                request,
-                f"Файл {data['file'].name} принят: сохранено показаний "
-                f"{sum(len(c.values) for c in result.checks)} по {len(result.checks)} "
-                "записям.",
-            )
-            return redirect("meters:bulk")
-        problems = result.problems
+        problems = []
+    else:
+        problems = outcome["problems"]
+    meters = list(_contract_meters(request))
+    form = ReadingUploadForm(initial=job.params) if problems else None
     return _render_bulk(request, _bulk_rows(meters), day=today(), upload=form, problems=problems)

@@ -9,6 +9,7 @@ gateway of the same protocol replaces the mock by settings; another protocol
 replaces this module.
 """
 
+import datetime as dt
 import hashlib
 import hmac
 import logging
@@ -18,6 +19,7 @@ import httpx
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 logger = logging.getLogger("eskk.payments")
 
@@ -127,21 +129,23 @@ def init(
     success_url: str,
     fail_url: str,
     request: HttpRequest | None = None,
+    pay_until: dt.datetime | None = None,
 ) -> GatewayOrder:
     """Register the order (idempotent by OrderId at the gateway); `request` only gives
-    the development address of the mock bank and of the notification URL."""
-    answer = _call(
-        "Init",
-        {
-            "Amount": amount_kopecks,
-            "OrderId": order_id,
-            "Description": description,
-            "SuccessURL": success_url,
-            "FailURL": fail_url,
-            "NotificationURL": notification_url(request),
-        },
-        request,
-    )
+    the development address of the mock bank and of the notification URL. After
+    `pay_until` (RedirectDueDate) the bank's page takes no card and the bank ends the
+    order as DEADLINE_EXPIRED."""
+    fields = {
+        "Amount": amount_kopecks,
+        "OrderId": order_id,
+        "Description": description,
+        "SuccessURL": success_url,
+        "FailURL": fail_url,
+        "NotificationURL": notification_url(request),
+    }
+    if pay_until is not None:
+        fields["RedirectDueDate"] = redirect_due_date(pay_until)
+    answer = _call("Init", fields, request)
     if answer.get("OrderId") != order_id or answer.get("Amount") != amount_kopecks:
         raise GatewayUnavailable("шлюз вернул другой заказ")
     return GatewayOrder(
@@ -155,3 +159,14 @@ def init(
 def get_state(payment_id: str, request: HttpRequest | None = None) -> dict:
     """The payment's status as the gateway knows it now."""
     return _call("GetState", {"PaymentId": payment_id}, request)
+
+
+def cancel(payment_id: str, request: HttpRequest | None = None) -> dict:
+    """Ask the gateway to cancel an unpaid payment. The answer carries the new Status;
+    a payment that can no longer be canceled (paid, already ended) is a GatewayError."""
+    return _call("Cancel", {"PaymentId": payment_id}, request)
+
+
+def redirect_due_date(moment: dt.datetime) -> str:
+    """T-Bank's date format: `2026-12-03T14:05:00+07:00`, whole seconds."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()

@@ -8,19 +8,31 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from billing.models import LedgerEntry
 
 
 class Payment(models.Model):
-    """One «Оплатить»: the amount registered with the gateway and how it ended."""
+    """One «Оплатить»: the amount registered with the gateway and how it ended.
+
+    Only «ожидает оплаты» is open: the bank's page may still take the card. Every
+    other state but «создан» (the instant between the row and the bank's answer) is
+    the end of this order; «зачислен» is the only one that moved money. Expiry is the
+    bank's word (`DEADLINE_EXPIRED`), never the portal's clock: a payment in 3-D
+    Secure at the deadline may still be confirmed, and a charged card must never be
+    shown as «срок оплаты истек». The portal's clock (`pay_until`) only decides whether
+    «Продолжить оплату» is offered.
+    """
 
     class Status(models.TextChoices):
         CREATED = "created", "создан"
         PENDING = "pending", "ожидает оплаты"
-        PAID = "paid", "оплачен"
+        PAID = "paid", "зачислен"
         REJECTED = "rejected", "отклонен"
         CANCELED = "canceled", "отменен"
+        EXPIRED = "expired", "срок оплаты истек"
+        FAILED = "failed", "не состоялся"
 
     contract = models.ForeignKey(
         "billing.Contract", models.PROTECT, related_name="card_payments", verbose_name="договор"
@@ -49,6 +61,12 @@ class Payment(models.Model):
         "номер платежа в шлюзе", max_length=64, null=True, blank=True, unique=True
     )
     payment_url = models.URLField("страница оплаты", max_length=500, blank=True)
+    pay_until = models.DateTimeField(
+        "оплатить до",
+        null=True,
+        blank=True,
+        help_text="срок жизни страницы оплаты, переданный банку (RedirectDueDate)",
+    )
     gateway_status = models.CharField("статус в шлюзе", max_length=32, blank=True)
     error_message = models.CharField("сообщение шлюза", max_length=255, blank=True)
     needs_attention = models.BooleanField(
@@ -86,6 +104,12 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"Платеж {self.pk} на {self.amount} руб. ({self.get_status_display()})"
 
+    def can_be_continued(self, now=None) -> bool:
+        """The bank's page still takes the card: pending and before its deadline."""
+        if self.status != self.Status.PENDING or not self.payment_url:
+            return False
+        return self.pay_until is None or (now or timezone.now()) < self.pay_until
+
     @property
     def amount_kopecks(self) -> int:
         return int(self.amount * 100)
@@ -98,6 +122,7 @@ class PaymentEvent(models.Model):
         REGISTER = "register", "регистрация в шлюзе"
         NOTIFICATION = "notification", "уведомление шлюза"
         STATE = "state", "запрос статуса"
+        CANCEL = "cancel", "запрос отмены"
         REFUSED = "refused", "отклонено уведомление"
         STATUS = "status", "смена статуса"
 

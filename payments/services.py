@@ -1,15 +1,19 @@
 """Card payments: registering with the gateway and crediting the account exactly once."""
 
+import datetime as dt
 import json
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from billing import vat
 from billing.models import Contract, LedgerEntry
 from billing.services import credit_payment
 from core import audit, clientip, jsonbody
@@ -30,18 +34,32 @@ def description(purpose: str) -> str:
     return DESCRIPTION
 
 
-# The gateway's status → the portal's.
+# The gateway's status → the portal's. DEADLINE_EXPIRED is the bank's own word that
+# its page expired unpaid: the only way a payment becomes «срок оплаты истек».
 STATUSES = {
     "NEW": Payment.Status.PENDING,
     "FORM_SHOWED": Payment.Status.PENDING,
     "3DS_CHECKING": Payment.Status.PENDING,
+    "3DS_CHECKED": Payment.Status.PENDING,
+    "AUTHORIZING": Payment.Status.PENDING,
     "AUTHORIZED": Payment.Status.PENDING,
+    "CONFIRMING": Payment.Status.PENDING,
     "CONFIRMED": Payment.Status.PAID,
     "REJECTED": Payment.Status.REJECTED,
     "AUTH_FAIL": Payment.Status.REJECTED,
     "CANCELED": Payment.Status.CANCELED,
-    "DEADLINE_EXPIRED": Payment.Status.CANCELED,
+    "REVERSED": Payment.Status.CANCELED,
+    "DEADLINE_EXPIRED": Payment.Status.EXPIRED,
 }
+
+# Why a start that never reached the bank's page failed, as the payer reads it.
+START_FAILED = {
+    client.GatewayUnavailable: "Платежный сервис был недоступен",
+    client.GatewayError: "Банк не принял заказ",
+}
+# A «создан» row older than this never got the bank's answer (the process died
+# between the row and Init): reconcile_payments ends it.
+STALE_START = dt.timedelta(minutes=15)
 
 
 def start_payment(
@@ -53,13 +71,19 @@ def start_payment(
     """Register the order with the gateway; the browser then goes to `payment.payment_url`.
 
     `purpose` (energy or penalties, as the payer chose) travels with the payment into
-    the ledger when the gateway confirms it.
+    the ledger when the gateway confirms it. The bank's page lives until
+    `pay_until` (PAYMENT_LINK_LIFETIME, sent as RedirectDueDate).
 
-    Raises client.GatewayUnavailable / GatewayError; the payment then stays «создан»
-    (never charged: the card page was not reached) and is kept for the record.
+    Raises client.GatewayUnavailable / GatewayError; the payment is then «не состоялся»
+    with the reason (never charged: the payer never reached the card page) and is kept
+    for the record, never left «создан» as if it were still open.
     """
     payment = Payment.objects.create(
-        contract=contract, user=request.user, amount=amount, purpose=purpose
+        contract=contract,
+        user=request.user,
+        amount=amount,
+        purpose=purpose,
+        pay_until=timezone.now() + settings.PAYMENT_LINK_LIFETIME,
     )
     audit.record("payment.created", request=request, target=payment, amount=amount, purpose=purpose)
     back = request.build_absolute_uri(reverse("payments:result", args=[payment.pk]))
@@ -71,11 +95,10 @@ def start_payment(
             back,
             back,
             request=request,
+            pay_until=payment.pay_until,
         )
     except (client.GatewayUnavailable, client.GatewayError) as error:
-        PaymentEvent.objects.create(
-            payment=payment, kind=PaymentEvent.Kind.REGISTER, note=str(error)[:255]
-        )
+        fail_start(payment, START_FAILED[type(error)], str(error), request=request)
         raise
     payment.gateway_payment_id = registration.payment_id
     payment.payment_url = registration.payment_url
@@ -94,6 +117,98 @@ def start_payment(
         new_status=Payment.Status.PENDING,
     )
     return payment
+
+
+@transaction.atomic
+def fail_start(
+    payment: Payment, reason: str, detail: str = "", request: HttpRequest | None = None
+) -> Payment:
+    """A start that got no order from the bank ends «не состоялся», with `reason` for the
+    payer and `detail` (the gateway's error) for staff. Only a «создан» payment: one the
+    bank answered for is settled by the bank's word alone."""
+    payment = Payment.objects.select_for_update(of=("self",)).get(pk=payment.pk)
+    if payment.status != Payment.Status.CREATED:
+        return payment
+    payment.status = Payment.Status.FAILED
+    payment.error_message = reason[:255]
+    payment.save(update_fields=("status", "error_message", "updated_at"))
+    PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.REGISTER, note=detail[:255])
+    _event(payment, Payment.Status.CREATED, Payment.Status.FAILED, reason)
+    audit.record("payment.failed", request=request, target=payment, reason=reason, detail=detail)
+    return payment
+
+
+def fail_stale_starts(now: dt.datetime | None = None) -> int:
+    """«создан» rows older than STALE_START (the bank never answered the start): «не
+    состоялся». Returns how many."""
+    cutoff = (now or timezone.now()) - STALE_START
+    stale = Payment.objects.filter(status=Payment.Status.CREATED, created_at__lte=cutoff)
+    ended = 0
+    for payment in stale.order_by("id").iterator():
+        if fail_start(payment, "Банк не ответил на заказ", "stale start").status == (
+            Payment.Status.FAILED
+        ):
+            ended += 1
+    return ended
+
+
+def cancel_payment(payment: Payment, request: HttpRequest | None = None) -> Payment:
+    """«Отменить»: the bank cancels the unpaid order, and its answer sets the status.
+
+    Nothing is marked «отменен» on the portal's word alone: a payment the bank has
+    meanwhile confirmed is credited instead, one that expired or was declined gets that
+    state (a refused Cancel is followed by GetState). No lock is held while the bank is
+    asked (its notification of the cancel comes back to this portal meanwhile).
+    Raises client.GatewayUnavailable: then nothing changed.
+    """
+    if payment.status != Payment.Status.PENDING or payment.gateway_payment_id is None:
+        return payment
+    try:
+        answer = client.cancel(payment.gateway_payment_id, request)
+    except client.GatewayError as error:
+        PaymentEvent.objects.create(
+            payment=payment, kind=PaymentEvent.Kind.CANCEL, note=str(error)[:255]
+        )
+        payment = settle(payment, request=request)
+    else:
+        PaymentEvent.objects.create(payment=payment, kind=PaymentEvent.Kind.CANCEL, message=answer)
+        payment = apply_state(payment.pk, answer, request=request)
+    audit.record(
+        "payment.canceled"
+        if payment.status == Payment.Status.CANCELED
+        else "payment.cancel_refused",
+        request=request,
+        target=payment,
+        status=payment.status,
+    )
+    return payment
+
+
+@dataclass(frozen=True)
+class ReceiptVat:
+    """«в том числе НДС» of a receipt: the rate (percent) and the amount, or none."""
+
+    rate: Decimal | None
+    amount: Decimal | None
+
+    @property
+    def rate_text(self) -> str:
+        return vat.rate_text(self.rate) if self.rate is not None else ""
+
+
+def receipt_vat(payment: Payment) -> ReceiptVat:
+    """The НДС inside a credited card payment, for its receipt.
+
+    Energy: billing's rate for the day the money was received (`billing.vat`), as the
+    tax on money received ahead of the month's VAT invoice is reckoned at receipt; the
+    VAT invoice of the supply, not this receipt, carries the rate of the month it
+    settles. Penalties are not a sale (НК РФ ст. 146): «без НДС».
+    """
+    if payment.purpose == LedgerEntry.Purpose.PENALTY:
+        return ReceiptVat(None, None)
+    day = timezone.localdate(payment.paid_at or payment.created_at)
+    rate = vat.vat_rate_for(day)
+    return ReceiptVat(rate, vat.vat_included(payment.amount, rate))
 
 
 def handle_notification(message, request: HttpRequest | None = None) -> bool:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("history/", views.history, name="list"),
     path("<int:pk>/result/", views.result, name="result"),
     path("<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<int:pk>/cancel/", views.cancel, name="cancel"),
     # The gateway's callback: login-free, CSRF-exempt, authenticated by the signature.
     path("notify/", views.notify, name="notify"),
 ]

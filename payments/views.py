@@ -14,6 +14,7 @@ from billing.models import LedgerEntry
 from billing.services import penalty_report
 from core import jsonbody
 from core.access import contract_required
+from core.formatting import money
 from payments import client, services
 from payments.forms import PayForm
 from payments.models import Payment
@@ -50,8 +51,23 @@ def pay(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(payment.payment_url)
     options = [(radio, amounts[radio.data["value"]]) for radio in form["purpose"]]
-    context = {"title": "Оплатить", "form": form, "purpose_options": options}
+    context = {
+        "title": "Оплатить",
+        "form": form,
+        "purpose_options": options,
+        "open_payments": _open_payments(Payment.objects.filter(contract=request.contract)),
+    }
     return render(request, "payments/pay.html", context)
+
+
+def _open_payments(payments) -> list[Payment]:
+    """Card payments whose bank page still takes the card («Продолжить оплату»)."""
+    now = timezone.now()
+    return [
+        payment
+        for payment in payments
+        if payment.status == Payment.Status.PENDING and payment.can_be_continued(now)
+    ]
 
 
 def _amounts_due(request: HttpRequest) -> dict[str, Decimal]:
@@ -79,6 +95,31 @@ def result(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@contract_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """«Отменить» an unpaid card payment: the bank cancels it, its answer is the status."""
+    payment = _get_payment_for_contract(request, pk)
+    try:
+        payment = services.cancel_payment(payment, request=request)
+    except (client.GatewayUnavailable, client.GatewayError):
+        messages.error(request, UNAVAILABLE)
+        return redirect("payments:list")
+    amount = money(payment.amount)
+    if payment.status == Payment.Status.CANCELED:
+        messages.success(request, f"Платеж на {amount} отменен. Деньги не списаны.")
+    elif payment.status == Payment.Status.PAID:
+        messages.warning(
+            request,
+            f"Платеж на {amount} уже оплачен и зачислен на лицевой счет: отменить его нельзя.",
+        )
+    else:
+        messages.warning(
+            request, f"Платеж на {amount} отменить нельзя: {payment.get_status_display()}."
+        )
+    return redirect("payments:list")
+
+
 @csrf_exempt
 @require_POST
 def notify(request: HttpRequest) -> HttpResponse:
@@ -104,10 +145,15 @@ def notify(request: HttpRequest) -> HttpResponse:
 
 @contract_required
 def history(request: HttpRequest) -> HttpResponse:
-    """«Мои платежи»: card payments and the bank transfers of the ledger, newest first."""
+    """«Мои платежи»: card payments and the bank transfers of the ledger, newest first,
+    one word a state for both («зачислен» is a credited card payment or a transfer);
+    above them the card payments still open («Продолжить оплату», «Отменить»)."""
+    payments = list(
+        Payment.objects.filter(contract=request.contract).select_related("user__membership")
+    )
     cards = [
         {
-            "date": payment.created_at,
+            "date": payment.paid_at or payment.created_at,
             "amount": payment.amount,
             "kind": "Банковская карта",
             "status": payment.get_status_display(),
@@ -115,15 +161,15 @@ def history(request: HttpRequest) -> HttpResponse:
             "reference": payment.gateway_payment_id or "",
             "payment": payment,
         }
-        for payment in Payment.objects.filter(contract=request.contract)
+        for payment in payments
     ]
     transfers = [
         {
             "date": entry.date,
             "amount": entry.credit,
             "kind": "Банковский перевод",
-            "status": "зачислен",
-            "status_code": "paid",
+            "status": Payment.Status.PAID.label,
+            "status_code": Payment.Status.PAID,
             "reference": entry.doc_number,
             "payment": None,
         }
@@ -133,7 +179,8 @@ def history(request: HttpRequest) -> HttpResponse:
     ]
     rows = sorted(cards + transfers, key=_sort_key, reverse=True)
     page = Paginator(rows, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "payments/history.html", {"title": "Мои платежи", "page": page})
+    context = {"title": "Мои платежи", "page": page, "open_payments": _open_payments(payments)}
+    return render(request, "payments/history.html", context)
 
 
 def _sort_key(row: dict):
@@ -151,5 +198,10 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     payment = _get_payment_for_contract(request, pk)
     if payment.status != Payment.Status.PAID:
         raise Http404("Чек есть только у проведенного платежа.")
-    context = {"title": "Чек", "payment": payment, "supplier": settings.SUPPLIER}
+    context = {
+        "title": "Чек",
+        "payment": payment,
+        "supplier": settings.SUPPLIER,
+        "vat": services.receipt_vat(payment),
+    }
     return render(request, "payments/receipt.html", context)

@@ -149,20 +149,16 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
 
 @admin.register(NotificationSent)
 class NotificationSentAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "user", "kind", "key", "sent_at", "attempts", "last_error")
-    list_filter = ("kind", ("sent_at", admin.EmptyFieldListFilter))
+    list_display = ("created_at", "user", "kind", "key", "mail_sent_at")
+    list_filter = ("kind",)
     search_fields = ("user__username", "user__email", "key")
-    list_select_related = ("user",)
-    readonly_fields = (
-        "user",
-        "kind",
-        "key",
-        "created_at",
-        "claimed_at",
-        "sent_at",
-        "attempts",
-        "last_error",
-    )
+    list_select_related = ("user", "mail")
+    readonly_fields = ("user", "kind", "key", "created_at", "mail", "mail_sent_at")
+
+    @admin.display(description="отправлено", ordering="mail__sent_at")
+    def mail_sent_at(self, record):
+        """When the outbox sent the mail (core.OutboxMail); empty while it waits."""
+        return record.mail.sent_at if record.mail else None
 
     def has_add_permission(self, request):
         return False

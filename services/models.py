@@ -265,9 +265,10 @@ class NotificationPreference(models.Model):
 class NotificationSent(models.Model):
     """The once-only record of a notification: one row per user, kind and key.
 
-    The row is written before the mail goes out (the unique constraint makes a
-    second run or a parallel one a no-op); `sent_at` is set only once the mail
-    server accepted the message, so a failed send is retried on the next run.
+    Written in the same transaction as the mail it puts in the outbox
+    (services.notifications.notify): the unique constraint makes a second run or
+    a parallel one a no-op. Whether and when the mail left is the outbox's row
+    (`mail`, core.OutboxMail).
     """
 
     user = models.ForeignKey(
@@ -281,10 +282,14 @@ class NotificationSent(models.Model):
         "ключ", max_length=100, help_text="что именно: месяц, операция, документ, изменение"
     )
     created_at = models.DateTimeField("решено отправить", default=timezone.now)
-    claimed_at = models.DateTimeField("отправляется с", null=True, blank=True)
-    sent_at = models.DateTimeField("отправлено", null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField("попыток", default=0)
-    last_error = models.CharField("последняя ошибка", max_length=500, blank=True)
+    mail = models.ForeignKey(
+        "core.OutboxMail",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="письмо",
+    )
 
     class Meta:
         verbose_name = "отправленное уведомление"

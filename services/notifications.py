@@ -1,20 +1,17 @@
-"""E-mail notifications: rules decide who should hear about what, `deliver` sends each once.
+"""E-mail notifications: rules decide who should hear about what, `notify` mails each once.
 
 A rule is one function `(today, now) -> Iterable[Notice]` registered with
-`@rule(kind)`; it may return a notice that was already sent (the pipeline drops
-those). `send_notifications` runs every rule and delivers what is left; it is
-what `manage.py send_notifications` (cron) calls, and running it twice on the
-same day sends nothing twice:
+`@rule(kind)`; it may return a notice that was already mailed (the pipeline drops
+those). `send_notifications` runs every rule and hands what is left to the
+outbox; it is what `manage.py send_notifications` and the beat task run, and
+running it twice on the same day mails nothing twice.
 
-1. in one transaction, `deliver` inserts NotificationSent(user, kind, key)
-   (unique) or finds the existing row, and claims it with a conditional UPDATE
-   (`sent_at IS NULL` and no fresh claim) — a parallel run gets 0 rows and skips;
-2. after commit the mail goes out;
-3. on success `sent_at` is set; on failure the claim is released and the error
-   kept, so the next run tries again.
-
-If the process dies between 2 and 3 the claim expires after CLAIM_TIMEOUT and
-the mail may go out a second time: we prefer that to a lost notice.
+`notify` writes, in one transaction, NotificationSent(user, kind, key) (unique:
+«this user was told about this») and the mail in the outbox (core.mail.queue).
+A parallel run inserting the same row waits for the first and then finds it; a
+rolled-back change leaves neither. Sending, retrying after a failed SMTP server
+and never sending twice are the outbox's work (core.mail.deliver), not this
+module's.
 """
 
 import datetime as dt
@@ -27,9 +24,9 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +34,7 @@ from django.utils.module_loading import import_string
 
 from billing.ledger import balance
 from billing.models import LedgerEntry
+from core import mail as outbox
 from core.dates import month_end, month_start
 from meters.models import Meter, Reading
 from services.models import (
@@ -51,12 +49,13 @@ logger = logging.getLogger(__name__)
 # How far back a run looks for payments, documents and status changes it has
 # not yet mailed about: a missed cron day is caught up, old history is not.
 LOOKBACK = dt.timedelta(days=7)
-CLAIM_TIMEOUT = dt.timedelta(minutes=15)
 READINGS_REMINDER_DAY = 25
 DEBT_DUE_DAY = 18
 UNSUBSCRIBE_SALT = "services.unsubscribe"
 
-SENT, SKIPPED, FAILED = "sent", "skipped", "failed"
+# What `notify` did with a notice: its mail is in the outbox, it had been mailed
+# already, or its mail could not be written (the next run tries again).
+QUEUED, SKIPPED, FAILED = "queued", "skipped", "failed"
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ def portal_user(contract):
 # --- the mail -----------------------------------------------------------------
 
 
-def build_message(notice: Notice, connection=None) -> EmailMultiAlternatives:
+def build_message(notice: Notice) -> EmailMultiAlternatives:
     """The Russian mail of a notice: subject, plain text and HTML from the template triplet."""
     user = notice.user
     context = {
@@ -151,70 +150,64 @@ def build_message(notice: Notice, connection=None) -> EmailMultiAlternatives:
         body=render_to_string(f"{name}-body.txt", context),
         to=[user.email],
         headers=headers,
-        connection=connection,
     )
     message.attach_alternative(render_to_string(f"{name}-body.html", context), "text/html")
     return message
 
 
-def deliver(notice: Notice, now: dt.datetime | None = None, connection=None) -> str:
-    """Send a notice unless it was sent or is being sent: SENT, SKIPPED or FAILED."""
-    now = now or timezone.now()
-    record = NotificationSent.objects.filter(user=notice.user, kind=notice.kind, key=notice.key)
-    with transaction.atomic():
-        # INSERT … ON CONFLICT DO NOTHING: a row written by an earlier or parallel run stays.
-        NotificationSent.objects.bulk_create(
-            [NotificationSent(user=notice.user, kind=notice.kind, key=notice.key, created_at=now)],
-            ignore_conflicts=True,
-        )
-        claimed = (
-            record.filter(sent_at__isnull=True)
-            .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
-            .update(claimed_at=now, attempts=F("attempts") + 1)
-        )
-    if not claimed:
-        return SKIPPED
+def notify(notice: Notice, now: dt.datetime | None = None) -> str:
+    """Put the notice's mail in the outbox unless it was mailed already: QUEUED, SKIPPED, FAILED.
+
+    Inside a caller's transaction the record and the mail commit or roll back with it.
+    """
     try:
-        build_message(notice, connection).send()
-    except Exception as error:
-        # Whatever went wrong (SMTP, DNS, a template), the next run tries again.
+        message = build_message(notice)
+    except Exception:
+        # A template or data error: nothing is recorded, so the next run tries again.
         logger.exception(
             "notification %s %s to user %s failed", notice.kind, notice.key, notice.user.pk
         )
-        record.update(claimed_at=None, last_error=f"{type(error).__name__}: {error}"[:500])
         return FAILED
-    record.update(sent_at=timezone.now(), last_error="")
-    return SENT
+    with transaction.atomic():
+        # A parallel run inserting the same (user, kind, key) waits for ours on the
+        # unique constraint, then finds this row and skips.
+        record, created = NotificationSent.objects.get_or_create(
+            user=notice.user,
+            kind=notice.kind,
+            key=notice.key,
+            defaults={"created_at": now or timezone.now()},
+        )
+        if not created:
+            return SKIPPED
+        record.mail = outbox.queue(message, name=f"services/{notice.kind}")
+        record.save(update_fields=["mail"])
+    return QUEUED
 
 
 def pending(kind: str, notices: Iterable[Notice]) -> list[Notice]:
-    """The notices whose mail has not gone out yet (one query for the whole batch)."""
+    """The notices not mailed yet (one query for the whole batch)."""
     notices = list(notices)
     if not notices:
         return []
-    sent = set(
-        NotificationSent.objects.filter(
-            kind=kind, key__in={n.key for n in notices}, sent_at__isnull=False
-        ).values_list("user_id", "key")
+    done = set(
+        NotificationSent.objects.filter(kind=kind, key__in={n.key for n in notices}).values_list(
+            "user_id", "key"
+        )
     )
-    return [n for n in notices if (n.user.pk, n.key) not in sent]
+    return [n for n in notices if (n.user.pk, n.key) not in done]
 
 
 def send_notifications(now: dt.datetime | None = None) -> dict[str, Counter]:
-    """Run every rule and deliver what is due; counts of SENT/SKIPPED/FAILED per kind."""
+    """Run every rule and queue the mail of what is due; counts of QUEUED/SKIPPED/FAILED per kind."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     results: dict[str, Counter] = {}
-    due: list[Notice] = []
     for kind, find in RULES.items():
         found = list(find(today, now))
-        due_now = pending(kind, found)
-        results[kind] = Counter({SENT: 0, SKIPPED: len(found) - len(due_now), FAILED: 0})
-        due.extend(due_now)
-    # One SMTP session for the whole run, opened once every rule has decided (no idle timeout).
-    with get_connection() as connection:
+        due = pending(kind, found)
+        results[kind] = Counter({QUEUED: 0, SKIPPED: len(found) - len(due), FAILED: 0})
         for notice in due:
-            results[notice.kind][deliver(notice, now, connection)] += 1
+            results[kind][notify(notice, now)] += 1
     return results
 
 
@@ -287,9 +280,9 @@ def overdue_debt(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
     if today.day <= DEBT_DUE_DAY:
         return []
     key = f"{today:%Y-%m}"
-    already = NotificationSent.objects.filter(
-        kind=NotificationKind.OVERDUE_DEBT, key=key, sent_at__isnull=False
-    ).values("user_id")
+    already = NotificationSent.objects.filter(kind=NotificationKind.OVERDUE_DEBT, key=key).values(
+        "user_id"
+    )
     users = (
         recipients(NotificationKind.OVERDUE_DEBT)
         .exclude(pk__in=already)
@@ -391,7 +384,7 @@ def status_change_notice(change: StatusChange) -> Notice | None:
 
 @rule(NotificationKind.STATUS_CHANGED)
 def status_changed(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
-    """Status mails go out when staff save; this catches up those that failed."""
+    """Status mails are queued when staff save; this catches up one that could not be written."""
     changes = (
         StatusChange.objects.filter(created_at__gte=now - LOOKBACK, is_filing=False)
         .select_related(
@@ -406,6 +399,6 @@ def status_changed(today: dt.date, now: dt.datetime) -> Iterable[Notice]:
 
 
 def notify_status_change(change: StatusChange) -> str | None:
-    """Mail the customer about a status change; called once the change is committed."""
+    """Queue the customer's mail about a status change, in the change's own transaction."""
     notice = status_change_notice(change)
-    return deliver(notice) if notice else None
+    return notify(notice) if notice else None

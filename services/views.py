@@ -20,14 +20,16 @@ REQUESTS_ON_INDEX = 5
 
 def _get_request_for_contract(request: HttpRequest, pk: int) -> ServiceRequest:
     return get_object_or_404(
-        ServiceRequest.objects.select_related("meter__delivery_point"),
+        ServiceRequest.objects.select_related("meter__delivery_point", "author__membership"),
         pk=pk,
         contract=request.contract,
     )
 
 
 def _requests_for_contract(request: HttpRequest):
-    return ServiceRequest.objects.filter(contract=request.contract).select_related("meter")
+    return ServiceRequest.objects.filter(contract=request.contract).select_related(
+        "meter", "author__membership"
+    )
 
 
 @contract_required

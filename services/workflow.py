@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from services import tasks
+from services import notifications
 from services.models import (
     Attachment,
     RequestStatus,
@@ -47,7 +47,7 @@ def file_request(contract, author, kind: str, fields: dict, files=()) -> Service
 def change_status(
     service_request: ServiceRequest, status: str, comment: str, staff_user
 ) -> StatusChange:
-    """Set a new status, write the history line and mail the customer once committed."""
+    """Set a new status, write the history line and queue the customer's mail with them."""
     if status not in RequestStatus.values:
         raise ValidationError(f"Неизвестный статус «{status}».")
     with transaction.atomic():
@@ -64,7 +64,8 @@ def change_status(
         locked.status = status
         locked.updated_at = now
         locked.save(update_fields=("status", "updated_at"))
-        transaction.on_commit(lambda: tasks.notify_status_change.delay(change.pk))
+        # The customer's mail goes into the outbox with the change (sent once it commits).
+        notifications.notify_status_change(change)
     service_request.status = status
     service_request.updated_at = now
     return change

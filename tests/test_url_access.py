@@ -97,6 +97,45 @@ def _card_payment(contract, user):
     return {"pk": make_payment(contract, user).pk}
 
 
+def _organisation_member(contract, user):
+    from conftest import make_member
+
+    return {"pk": make_member(user, Role.ENGINEER, "dave@example.ru").membership.pk}
+
+
+def _invitation(contract, user):
+    from accounts.models import Invitation
+
+    invitation = Invitation.objects.create(
+        organisation=user.membership.organisation, email="frank@example.ru", role=Role.ENGINEER
+    )
+    return {"pk": invitation.pk}
+
+
+def _contract_claim(contract, user):
+    from accounts.organisations import request_contract
+
+    claim = request_contract(
+        user.membership.organisation,
+        branch=contract.branch,
+        number="1002",
+        requested_by=user,
+    )
+    return {"pk": claim.pk}
+
+
+def _upload_job(kind):
+    """A customer's file waiting for the worker (core.jobs): its page says «обрабатывается»."""
+
+    def make(contract, user):
+        from core.models import UploadJob
+
+        files = [{"field": "file", "name": "f.csv", "path": "uploads/f.csv"}]
+        return {"pk": UploadJob.objects.create(kind=kind, contract=contract, files=files).pk}
+
+    return make
+
+
 # URLs whose parameters name no customer's object: the same for everyone logged in.
 SHARED_PARAMS: dict[str, dict] = {
     "services:request_create": {"kind": "question"},
@@ -107,6 +146,7 @@ PUBLIC_PARAMS: dict[str, dict] = {
     "services:unsubscribe": {"token": "forged-token"},
     "accounts:confirm": {"token": "forged-token"},
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "forged-token"},
+    "accounts:invitation_accept": {"token": "forged-token"},
 }
 
 # url name → function(alice's contract, alice) returning the URL kwargs of one of her objects.
@@ -114,6 +154,8 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "billing:entry": _ledger_entry,
     "meters:history": _meter,
     "meters:submit": _meter,
+    "meters:upload_job": _upload_job("readings"),
+    "calculator:upload_job": _upload_job("calculator"),
     "services:request_detail": _request_detail,
     "services:attachment": _attachment,
     "documents:invoices_detail": _invoice,
@@ -124,6 +166,12 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "documents:corrections_pdf": _correction,
     "payments:result": _card_payment,
     "payments:receipt": _card_payment,
+    "accounts:member_edit": _organisation_member,
+    "accounts:member_revoke": _organisation_member,
+    "accounts:contract_confirm": _contract_claim,
+    "accounts:invitation_resend": _invitation,
+    "accounts:invitation_revoke": _invitation,
+    "payments:cancel": _card_payment,
 }
 
 

@@ -3,8 +3,15 @@
 import datetime as dt
 from decimal import Decimal
 
-from calculator.models import FlatRate, HourlyRate, MonthlyRate, TariffMonth
-from calculator.pricing import month_hours
+from calculator.models import (
+    CapacityPeakHour,
+    FlatRate,
+    HourlyRate,
+    MonthHours,
+    MonthlyRate,
+    TariffMonth,
+)
+from calculator.pricing import month_hours, working_days
 
 D = Decimal
 OCTOBER = dt.date(2026, 10, 1)  # 22 working days, 744 hours; НДС 22 %
@@ -31,16 +38,50 @@ MONTHLY_RATES = {
     "transmission": D("2450.00"),
     "transmission_maintenance": D("1400000.00"),
     "transmission_losses": D("190.00"),
-    "deviation_up": D("140.00"),
-    "deviation_down": D("110.00"),
 }
 KINDS = {
     3: ("capacity", "transmission"),
     4: ("capacity", "transmission_maintenance", "transmission_losses"),
-    5: ("capacity", "transmission", "deviation_up", "deviation_down"),
-    6: ("capacity", "transmission_maintenance", "transmission_losses", "deviation_up",
-        "deviation_down"),
-}  # fmt: skip
+    5: ("capacity", "transmission"),
+    6: ("capacity", "transmission_maintenance", "transmission_losses"),
+}
+# The deviation rates of categories 5 and 6, руб/МВт·ч, hour by hour: the worked
+# example's hours have their own, every other hour the default.
+DEVIATION_DEFAULT = {"deviation_up": D("140.00"), "deviation_down": D("110.00")}
+EXAMPLE_DEVIATION_RATES = {
+    "deviation_up": {(dt.date(2026, 10, 1), 9): D("150.00")},
+    "deviation_down": {
+        (dt.date(2026, 10, 1), 18): D("120.00"),
+        (dt.date(2026, 10, 2), 4): D("80.00"),
+    },
+}
+# The example month's hours: the system operator's planned peak hours (network power),
+# its peak hour of each working day (18 h; 9 h on 1 October) and the three zones.
+NETWORK_PEAK = "9, 18"
+CAPACITY_HOUR = 18
+CAPACITY_HOURS = {dt.date(2026, 10, 1): 9}
+THREE_ZONES = {"night3": "0-6, 23", "halfpeak3": "10-16, 21-22", "peak3": "7-9, 17-20"}
+
+
+def make_month_hours(
+    month: dt.date = OCTOBER,
+    *,
+    network: str | None = NETWORK_PEAK,
+    capacity: dict | None = None,
+    capacity_default: int | None = CAPACITY_HOUR,
+    zones: dict | None = None,
+) -> None:
+    """The month's published hours; `None` leaves that part out."""
+    if network is not None:
+        MonthHours.objects.create(month=month, kind="network_peak", hours=network)
+    for kind, hours in (THREE_ZONES if zones is None else zones).items():
+        MonthHours.objects.create(month=month, kind=kind, hours=hours)
+    capacity = CAPACITY_HOURS if capacity is None else capacity
+    if capacity_default is not None:
+        CapacityPeakHour.objects.bulk_create(
+            CapacityPeakHour(date=day, hour=capacity.get(day, capacity_default))
+            for day in working_days(month)
+        )
 
 
 def make_tariffs(
@@ -54,9 +95,14 @@ def make_tariffs(
     hourly_default: Decimal = HOURLY_DEFAULT,
     hourly_categories=(3, 4, 5, 6),
     monthly: dict | None = None,
+    deviations: dict | None = None,
     is_demo: bool = False,
+    hours: bool = True,
 ) -> TariffMonth:
+    """Rates of one voltage and band; `hours` adds the month's hours (make_month_hours) once."""
     tariff_month, _ = TariffMonth.objects.get_or_create(month=month, defaults={"is_demo": is_demo})
+    if hours and not MonthHours.objects.filter(month=month).exists():
+        make_month_hours(month)
     key = dict(tariff_month=tariff_month, voltage_level=voltage, power_band=band)
     FlatRate.objects.create(price_category=1, zone="", rate=category_1, **key)
     for zone, rate in (zones or ZONE_RATES).items():
@@ -73,6 +119,16 @@ def make_tariffs(
             MonthlyRate(price_category=category, kind=kind, rate=rates[kind], **key)
             for kind in KINDS[category]
         )
+        if category in (5, 6):
+            for kind, default in DEVIATION_DEFAULT.items():
+                special = (EXAMPLE_DEVIATION_RATES if deviations is None else deviations).get(
+                    kind, {}
+                )
+                HourlyRate.objects.bulk_create(
+                    HourlyRate(price_category=category, kind=kind, date=day, hour=hour,
+                               rate=special.get((day, hour), default), **key)
+                    for day, hour in month_hours(month)
+                )  # fmt: skip
     return tariff_month
 
 

@@ -13,7 +13,17 @@ def staff_client(client, stella):
     return client
 
 
-@pytest.mark.parametrize("name", ["tariffmonth", "flatrate", "hourlyrate", "monthlyrate"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "tariffmonth",
+        "flatrate",
+        "hourlyrate",
+        "monthlyrate",
+        "monthhours",
+        "capacitypeakhour",
+    ],
+)
 def test_staff_see_every_tariff_list(staff_client, db, name):
     make_tariffs()
     response = staff_client.get(reverse(f"admin:calculator_{name}_changelist"))
@@ -49,3 +59,21 @@ def test_staff_see_which_months_are_demo_and_their_rates_inline(staff_client, db
     page = response.content.decode()
     assert "Демонстрационные тарифы" in page
     assert "6543.21" in page  # the category-1 rate, editable inline
+
+
+def test_staff_edit_the_months_peak_hours_and_a_days_peak_hour(staff_client, db):
+    from calculator.models import CapacityPeakHour, MonthHours
+
+    make_tariffs()
+    hours = MonthHours.objects.get(kind="network_peak")
+    url = reverse("admin:calculator_monthhours_change", args=[hours.pk])
+    data = {"month": "01.10.2026", "kind": "network_peak", "hours": "8-25"}
+    assert "Часы указываются числами от 0 до 23" in staff_client.post(url, data).content.decode()
+    data["hours"] = "8-11, 18"
+    assert staff_client.post(url, data).status_code == 302
+    assert MonthHours.objects.get(pk=hours.pk).hours == "8-11, 18"
+    add = reverse("admin:calculator_capacitypeakhour_add")
+    CapacityPeakHour.objects.filter(date="2026-10-05").delete()
+    saturday = staff_client.post(add, {"date": "03.10.2026", "hour": "18"}).content.decode()
+    assert "Не рабочий день производственного календаря" in saturday
+    assert staff_client.post(add, {"date": "05.10.2026", "hour": "18"}).status_code == 302

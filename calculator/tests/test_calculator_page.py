@@ -7,6 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from calculator.pricing import month_hours
@@ -48,11 +49,17 @@ def post(client, action="calculate", **fields):
         "voltage_level": "НН",
         "max_power_kw": "150",
         "zone_scheme": "2",
-        "peak_hours": "9, 18",
         action: "1",
     }
     data.update(fields)
-    return client.post(URL, data)
+    # A posted file is read by the worker: the task runs (eagerly, as in `make run`) once
+    # the post commits, and the job's page shows what the post shows without a file.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(URL, data)
+    if response.status_code == 302:
+        assert "/upload/" in response["Location"]
+        response = client.get(response["Location"])
+    return response
 
 
 def text(response) -> str:
@@ -137,10 +144,10 @@ def test_category_2_three_zones_through_the_page(alice_client, tariffs):
 @pytest.mark.parametrize(
     ("category", "net", "total"),
     [
-        ("3", "89 282,91", "108 925,15"),
-        ("4", "176 149,17", "214 901,99"),
-        ("5", "89 313,41", "108 962,36"),
-        ("6", "176 179,67", "214 939,20"),
+        ("3", "66 555,64", "81 197,88"),
+        ("4", "185 240,08", "225 992,90"),
+        ("5", "66 586,64", "81 235,70"),
+        ("6", "185 271,08", "226 030,72"),
     ],
 )
 def test_categories_3_to_6_worked_examples_from_an_uploaded_profile(
@@ -154,10 +161,15 @@ def test_categories_3_to_6_worked_examples_from_an_uploaded_profile(
     assert errors(response, "profile") == [] and errors(response, "planned") == []
     # the zero hours of the full month add nothing: the same figures as test_pricing
     assert "средневзвешенная 3 102,73 руб/МВт·ч 11 790,78 руб." in page
-    assert "Мощность 0,068182 МВт 1 000 000,00 руб/МВт в месяц 68 181,82 руб." in page
+    # capacity at the system operator's hour of each working day (factories.CAPACITY_HOURS)
+    assert "Мощность 0,045455 МВт 1 000 000,00 руб/МВт в месяц 45 454,55 руб." in page
     assert f"Итого без НДС {net} руб." in page
     assert f"Итого с НДС {total} руб." in page
     assert "почасовой профиль: файл «profile.csv»" in page
+    assert "Рабочих дней по производственному календарю: 22." in page
+    network = "в плановые часы пиковой нагрузки системного оператора: 9, 18 (местное время"
+    assert (network in page) == (category in ("4", "6"))
+    assert ("Отклонения от плана — по каждому часу" in page) == (category in ("5", "6"))
 
 
 def test_an_xlsx_profile_is_read_too(alice_client, tariffs):
@@ -172,7 +184,7 @@ def test_an_xlsx_profile_is_read_too(alice_client, tariffs):
     buffer = BytesIO()
     book.save(buffer)
     page = text(post(alice_client, price_category="3", profile=upload(buffer.getvalue(), "p.xlsx")))
-    assert "Итого без НДС 89 282,91 руб." in page
+    assert "Итого без НДС 66 555,64 руб." in page
 
 
 def test_the_contracts_hourly_data_is_used_when_no_file_is_given(
@@ -189,7 +201,7 @@ def test_the_contracts_hourly_data_is_used_when_no_file_is_given(
     )
     page = text(post(alice_client, price_category="3"))
     assert "почасовой профиль: почасовые данные договора (АИИСКУЭ)" in page
-    assert "Итого без НДС 89 282,91 руб." in page
+    assert "Итого без НДС 66 555,64 руб." in page
     assert "У договора есть почасовые данные за: октябрь 2026." in text(alice_client.get(URL))
 
 
@@ -297,7 +309,7 @@ def test_from_670_kw_the_comparison_says_why_categories_1_and_2_are_missing(alic
     message = "При максимальной мощности 670 кВт и более доступны только категории 3–6."
     assert f"1-я (первая) Не рассчитана. {message}" in page
     assert page.count(message) == 3
-    assert "4-я (четвертая) — выбранная 176 149,17 руб." in page
+    assert "4-я (четвертая) — выбранная 185 240,08 руб." in page
 
 
 def test_a_comparison_from_a_total_volume_says_a_profile_is_needed(alice_client, tariffs):
@@ -402,18 +414,56 @@ def test_categories_5_and_6_need_the_planned_volumes(alice_client, tariffs):
     ]
 
 
-def test_peak_hours_must_be_hours_of_the_day(alice_client, tariffs):
-    response = post(alice_client, price_category="3", peak_hours="8-25",
-                    profile=upload(profile_csv()))  # fmt: skip
-    assert errors(response, "peak_hours") == [
-        "Часы указываются числами от 0 до 23 через запятую, диапазоны через дефис: 8-10, 17-20."
-    ]
-    assert 'name="peak_hours" value="8-25"' in response.content.decode()
+def test_the_peak_hours_are_the_published_data_not_a_field(alice_client, tariffs):
+    page = alice_client.get(URL).content.decode()
+    assert 'name="peak_hours"' not in page
+    assert "по часу пиковой нагрузки системного оператора в каждый рабочий день" in page
 
 
-def test_peak_hours_are_required_for_categories_3_to_6(alice_client, tariffs):
-    response = post(alice_client, price_category="3", peak_hours="", profile=upload(profile_csv()))
-    assert errors(response, "peak_hours") == ["Укажите часы пиковой нагрузки."]
+def test_a_month_without_the_system_operators_hours_of_every_working_day_is_refused(
+    alice_client, db
+):
+    from calculator.models import CapacityPeakHour
+
+    make_tariffs()
+    CapacityPeakHour.objects.filter(date=dt.date(2026, 10, 5)).delete()
+    page = text(post(alice_client, price_category="3", profile=upload(profile_csv())))
+    assert (
+        "Нет часов пиковой нагрузки системного оператора за октябрь 2026: не хватает 1 рабочих "
+        "дней (первый — 05.10.2026)." in page
+    )
+
+
+def test_categories_4_and_6_without_the_months_planned_peak_hours_are_refused(alice_client, db):
+    from calculator.models import MonthHours
+
+    make_tariffs()
+    MonthHours.objects.filter(kind="network_peak").delete()
+    page = text(post(alice_client, price_category="4", profile=upload(profile_csv())))
+    assert "Нет плановых часов пиковой нагрузки системного оператора за октябрь 2026." in page
+    assert "Итого без НДС 0,00 руб." in text(
+        post(alice_client, price_category="3", profile=upload(profile_csv()))
+    )  # category 3 needs only the daily hours
+
+
+def test_a_profile_splits_into_the_months_published_three_zones(alice_client, db):
+    from calculator.models import MonthHours
+
+    make_tariffs()
+    # 2 October: 100 kWh at 7 h, 50 at 12 h. Published zones: 7 h is peak, 12 h half-peak.
+    volumes = {(dt.date(2026, 10, 2), 7): D("100"), (dt.date(2026, 10, 2), 12): D("50")}
+    fields = {"profile": upload(profile_csv(volumes=volumes))}
+    page = text(post(alice_client, "compare", price_category="3", **fields))
+    # peak 100 × 9 876,54 / 1000 = 987,654 → 987,65; half-peak 50 × 6 900,10 / 1000 = 345,005
+    # → 345,01; night 0: net 1 332,66, НДС 293,1852 → 293,19, total 1 625,85
+    assert "2-я (вторая), три зоны суток 1 332,66 руб. 293,19 руб. 1 625,85 руб." in page
+    # Another month's intervals: 7 h becomes half-peak: 150 × 6 900,10 / 1000 = 1 035,015
+    # → 1 035,02, НДС 227,7044 → 227,70, total 1 262,72
+    MonthHours.objects.filter(kind="peak3").update(hours="8-9, 17-20")
+    MonthHours.objects.filter(kind="halfpeak3").update(hours="7, 10-16, 21-22")
+    fields = {"profile": upload(profile_csv(volumes=volumes))}
+    page = text(post(alice_client, "compare", price_category="3", **fields))
+    assert "2-я (вторая), три зоны суток 1 035,02 руб. 227,70 руб. 1 262,72 руб." in page
 
 
 def test_a_profile_with_missing_hours_names_them(alice_client, tariffs):
@@ -502,14 +552,14 @@ def test_the_query_count_does_not_grow_with_the_hourly_data(
         for day, hour in month_hours(OCTOBER)
     )
     alice_client.get(URL)  # the session's first request writes it; not what is measured
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         assert "Сравнение категорий" in text(compare())
     make_tariffs(dt.date(2026, 9, 1))
     HourlyVolume.objects.bulk_create(
         HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=2)
         for day, hour in month_hours(dt.date(2026, 9, 1))
     )
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         compare()
 
 
@@ -535,12 +585,13 @@ def test_the_comparison_uses_the_planned_volumes_when_given(alice_client, tariff
         planned=upload(profile_csv(volumes=PLANNED), "plan.csv"),
     )  # fmt: skip
     page = text(response)
-    assert "5-я (пятая) — выбранная 89 313,41 руб." in page  # with 30,50 руб. of deviations
+    # 66 555,64 + 31,00 of deviations, each hour at its own rate (test_pricing)
+    assert "5-я (пятая) — выбранная 66 586,64 руб." in page
     assert "будто план совпал с фактом" not in page
 
 
 def test_without_planned_volumes_the_comparison_says_5_and_6_assume_none(alice_client, tariffs):
     page = text(post(alice_client, "compare", price_category="3",
                      profile=upload(profile_csv(volumes=PROFILE))))  # fmt: skip
-    assert "5-я (пятая) 89 282,91 руб." in page  # the same as category 3: no deviations
+    assert "5-я (пятая) 66 555,64 руб." in page  # the same as category 3: no deviations
     assert "будто план совпал с фактом" in page

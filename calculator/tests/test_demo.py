@@ -4,7 +4,14 @@ import io
 import time_machine
 from django.core.management import call_command
 
-from calculator.models import FlatRate, HourlyRate, MonthlyRate, TariffMonth
+from calculator.models import (
+    CapacityPeakHour,
+    FlatRate,
+    HourlyRate,
+    MonthHours,
+    MonthlyRate,
+    TariffMonth,
+)
 from meters.models import HourlyVolume
 
 
@@ -19,10 +26,14 @@ def test_seed_demo_adds_demo_tariffs_of_the_last_three_months_for_every_category
     ]
     assert all(m.is_demo for m in months)
     october = months[-1]
-    # 4 voltages × 3 bands: 1 + 5 zone rates; 4 categories × 744 hours; 2+3+4+5 monthly kinds
+    # 4 voltages × 3 bands: 1 + 5 zone rates; 744 hours of energy for 4 categories and of
+    # two deviation rates for categories 5 and 6; 2 + 3 + 2 + 3 monthly kinds
     assert FlatRate.objects.filter(tariff_month=october).count() == 12 * 6
-    assert HourlyRate.objects.filter(tariff_month=october).count() == 12 * 4 * 744
-    assert MonthlyRate.objects.filter(tariff_month=october).count() == 12 * 14
+    assert HourlyRate.objects.filter(tariff_month=october).count() == 12 * (4 + 2 * 2) * 744
+    assert MonthlyRate.objects.filter(tariff_month=october).count() == 12 * 10
+    # the month's published hours: the planned peak hours, three zones, 22 working days
+    assert MonthHours.objects.filter(month=october.month).count() == 4
+    assert CapacityPeakHour.objects.filter(date__month=10).count() == 22
     # The category-3 contract's hourly data: meters/tests/test_demo_ties_out.py
     assert HourlyVolume.objects.filter(delivery_point__contract__number="2002").exists()
 
@@ -30,13 +41,10 @@ def test_seed_demo_adds_demo_tariffs_of_the_last_three_months_for_every_category
 @time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
 def test_seed_demo_twice_adds_nothing(db):
     call_command("seed_demo", stdout=io.StringIO())
-    counts = (HourlyRate.objects.count(), HourlyVolume.objects.count(), FlatRate.objects.count())
+    models = (HourlyRate, HourlyVolume, FlatRate, MonthHours, CapacityPeakHour)
+    counts = [model.objects.count() for model in models]
     call_command("seed_demo", stdout=io.StringIO())
-    assert counts == (
-        HourlyRate.objects.count(),
-        HourlyVolume.objects.count(),
-        FlatRate.objects.count(),
-    )
+    assert counts == [model.objects.count() for model in models]
 
 
 @time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
@@ -50,7 +58,7 @@ def test_the_page_says_the_tariffs_are_demo_tariffs(client, db):
     response = client.post(
         "/cabinet/calculator/",
         {"month": "2026-10", "price_category": "3", "voltage_level": "СН2",
-         "max_power_kw": "1200", "peak_hours": "8-10, 17-20", "calculate": ""},
+         "max_power_kw": "1200", "calculate": ""},
     )  # fmt: skip
     page = response.content.decode()
     assert "Расчет по демонстрационным тарифам" in page

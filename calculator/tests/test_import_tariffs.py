@@ -19,7 +19,7 @@ GOOD = (
     + "2026-10;3;СН2;670-10000;;energy_hourly;01.10.2026;1;2600\n"
     + "2026-10;3;СН2;670-10000;;capacity;;;1080000\n"
     + "2026-10;3;СН2;670-10000;;transmission;;;2450\n"
-    + "2026-10;6;ВН;ge10000;;deviation_up;;;140\n"
+    + "2026-10;6;ВН;ge10000;;deviation_up;01.10.2026;18;140\n"
 )
 
 
@@ -47,6 +47,8 @@ def test_it_loads_flat_hourly_and_monthly_rates(db, tmp_path, capsys):
         D("2650.10"),
     )
     assert MonthlyRate.objects.get(kind="capacity").rate == D("1080000")
+    up = HourlyRate.objects.get(kind="deviation_up")  # category 6's rate of 1 October 18 h
+    assert (up.price_category, up.date, up.hour, up.rate) == (6, dt.date(2026, 10, 1), 18, D("140"))
     assert "Создано: 8, обновлено: 0, без изменений: 0" in capsys.readouterr().out
 
 
@@ -63,7 +65,7 @@ def test_a_second_run_changes_nothing_and_a_changed_rate_is_updated(db, tmp_path
     assert "Создано: 0, обновлено: 0, без изменений: 8" in capsys.readouterr().out
     run(write(tmp_path, HEADER + "2026-10;3;СН2;670-10000;;energy_hourly;01.10.2026;0;2700\n"))
     assert HourlyRate.objects.get(hour=0).rate == D("2700")
-    assert HourlyRate.objects.count() == 2
+    assert HourlyRate.objects.count() == 3
     assert "Создано: 0, обновлено: 1, без изменений: 0" in capsys.readouterr().out
 
 
@@ -72,7 +74,7 @@ def test_published_tariffs_replace_the_demo_tariffs_of_the_month(db, tmp_path):
     run(write(tmp_path, GOOD))
     month = TariffMonth.objects.get()
     assert month.is_demo is False
-    assert HourlyRate.objects.count() == 2  # the demo's 4 × 744 are gone
+    assert HourlyRate.objects.count() == 3  # the demo's (4 + 2 × 2) × 744 are gone
     assert FlatRate.objects.get(price_category=1).rate == D("6543.21")
 
 
@@ -134,3 +136,21 @@ def test_dry_run_writes_nothing(db, tmp_path, capsys):
     run(write(tmp_path, GOOD), "--dry-run")
     assert not TariffMonth.objects.exists()
     assert "Проверено строк: 8, ошибок нет" in capsys.readouterr().out
+
+
+def test_deviation_rates_are_hourly_and_only_for_categories_5_and_6(db, tmp_path, capsys):
+    path = write(
+        tmp_path,
+        HEADER
+        + "2026-10;5;НН;lt670;;deviation_down;;;110\n"  # 2: no date and hour
+        + "2026-10;3;НН;lt670;;deviation_up;01.10.2026;9;140\n"  # 3: not category 3
+        + "2026-10;5;НН;lt670;;deviation_down;01.10.2026;9;110\n",  # 4: good
+    )
+    with pytest.raises(CommandError, match="Строк с ошибками: 2 из 3"):
+        run(path)
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:2: date: пустое значение",
+        f"{path}:3: kind: «deviation_up» — допустимо для 3-й категории: "
+        "energy_hourly, capacity, transmission",
+    ]
+    assert not HourlyRate.objects.exists()

@@ -7,10 +7,16 @@ import pytest
 
 from billing.models import allowed_price_categories
 from calculator import pricing
-from calculator.tests.factories import EXAMPLE_HOUR_RATES, MONTHLY_RATES, OCTOBER
+from calculator.tests.factories import (
+    EXAMPLE_DEVIATION_RATES,
+    EXAMPLE_HOUR_RATES,
+    MONTHLY_RATES,
+    OCTOBER,
+    THREE_ZONES,
+)
 
 # The small hourly profile of the examples for categories 3–6 (October 2026:
-# 1 October is a Thursday, 3 October a Saturday; 22 working days).
+# 1 October is a Thursday, 3 October a Saturday; 22 working days, no holiday).
 PROFILE = {
     (dt.date(2026, 10, 1), 9): D("1000"),
     (dt.date(2026, 10, 1), 18): D("2000"),
@@ -24,15 +30,25 @@ PLANNED = {
     (dt.date(2026, 10, 2), 3): D("300.125"),
     (dt.date(2026, 10, 2), 4): D("50"),
 }
-PEAK = frozenset({9, 18})
+PEAK = frozenset({9, 18})  # the system operator's planned peak hours of the month
+# Its peak hour of each working day: 18 h, but 9 h on 1 October.
+CAPACITY_HOURS = {day: 18 for day in pricing.working_days(OCTOBER)} | {dt.date(2026, 10, 1): 9}
+
+
+def _every_hour(special: dict, default: str) -> dict:
+    return {hour: special.get(hour, D(default)) for hour in pricing.month_hours(OCTOBER)}
+
+
 TARIFF = pricing.HourlyTariff(
     energy=EXAMPLE_HOUR_RATES,
     capacity=MONTHLY_RATES["capacity"],
+    capacity_hours=CAPACITY_HOURS,
+    network_peak_hours=PEAK,
     transmission=MONTHLY_RATES["transmission"],
     maintenance=MONTHLY_RATES["transmission_maintenance"],
     losses=MONTHLY_RATES["transmission_losses"],
-    deviation_up=MONTHLY_RATES["deviation_up"],
-    deviation_down=MONTHLY_RATES["deviation_down"],
+    deviation_up=_every_hour(EXAMPLE_DEVIATION_RATES["deviation_up"], "140"),
+    deviation_down=_every_hour(EXAMPLE_DEVIATION_RATES["deviation_down"], "110"),
 )
 
 
@@ -41,9 +57,7 @@ def amounts(lines):
 
 
 def hourly(category):
-    lines = pricing.hourly_lines(
-        category, PROFILE, TARIFF, month=OCTOBER, peak_hours=PEAK, planned=PLANNED
-    )
+    lines = pricing.hourly_lines(category, PROFILE, TARIFF, month=OCTOBER, planned=PLANNED)
     return lines, pricing.with_vat(lines, D("22"))
 
 
@@ -88,48 +102,123 @@ def test_category_3_is_hourly_energy_capacity_and_one_part_transmission():
     lines, cost = hourly(3)
     # energy: (1000 × 3000,55 + 2000 × 3500 + 500 × 2500 + 300,125 × 1800) / 1000
     #       = 11 790,775 → 11 790,78
-    # capacity: working-day peak hours 9 and 18 hold 1000 + 2000 kWh over 22 × 2 hours
-    #       = 68,1818… kWh = 0,0681818… MW × 1 000 000 = 68 181,8181… → 68 181,82
+    # capacity: the peak hour of each of the 22 working days: 1 Oct 9 h holds 1000 kWh,
+    #       the other days' 18 h nothing: 1000 / 22 = 45,4545… kWh = 0,0454545… MW
+    #       × 1 000 000 = 45 454,5454… → 45 454,55 (the 2000 kWh of 1 Oct 18 h do not count)
     # transmission: 3 800,125 kWh × 2 450 / 1000 = 9 310,30625 → 9 310,31
-    assert amounts(lines) == [D("11790.78"), D("68181.82"), D("9310.31")]
+    assert amounts(lines) == [D("11790.78"), D("45454.55"), D("9310.31")]
     assert lines[0].quantity == D("3800.125")
     assert lines[0].rate == D("3102.73")  # 11 790 775 / 3 800,125, the weighted average
-    assert lines[1].quantity == D("0.068182")
-    assert (cost.net, cost.vat, cost.total) == (D("89282.91"), D("19642.24"), D("108925.15"))
+    assert lines[1].quantity == D("0.045455")
+    # net 66 555,64; НДС 14 642,2408 → 14 642,24; total 81 197,88
+    assert (cost.net, cost.vat, cost.total) == (D("66555.64"), D("14642.24"), D("81197.88"))
 
 
-def test_category_4_pays_the_two_part_transmission_instead():
+def test_category_4_pays_network_maintenance_for_each_days_maximum_in_the_peak_hours():
     lines, cost = hourly(4)
-    # maintenance: 0,0681818… MW × 1 400 000 = 95 454,5454… → 95 454,55
+    # network power: the maximum of 9 h and 18 h of each working day: 1 Oct max(1000, 2000)
+    #       = 2000, every other working day 0 (3 Oct is a Saturday): 2000 / 22 = 90,9090… kWh
+    #       = 0,0909090… MW × 1 400 000 = 127 272,7272… → 127 272,73
     # losses: 3 800,125 × 190 / 1000 = 722,02375 → 722,02
-    assert amounts(lines) == [D("11790.78"), D("68181.82"), D("95454.55"), D("722.02")]
+    assert amounts(lines) == [D("11790.78"), D("45454.55"), D("127272.73"), D("722.02")]
     assert [line.label for line in lines][2:] == [
         "Передача: содержание сетей",
         "Передача: нормативные потери",
     ]
-    assert (cost.net, cost.vat, cost.total) == (D("176149.17"), D("38752.82"), D("214901.99"))
+    assert lines[2].quantity == D("0.090909")
+    # net 185 240,08; НДС 40 752,8176 → 40 752,82; total 225 992,90
+    assert (cost.net, cost.vat, cost.total) == (D("185240.08"), D("40752.82"), D("225992.90"))
 
 
-def test_category_5_adds_deviations_from_the_plan_to_category_3():
+def test_category_5_prices_each_hours_deviation_at_that_hours_rate():
     lines, cost = hourly(5)
-    # up: 1 Oct 9 h 1000 − 900 = 100 kWh × 140 / 1000 = 14,00
-    # down: 1 Oct 18 h 100 + 2 Oct 4 h 50 (planned, none used) = 150 kWh × 110 / 1000 = 16,50
-    assert amounts(lines)[3:] == [D("14.00"), D("16.50")]
+    # up: 1 Oct 9 h 1000 − 900 = 100 kWh at that hour's 150,00 = 15,00
+    # down: 1 Oct 18 h 2100 − 2000 = 100 kWh at 120,00 = 12,00; 2 Oct 4 h 50 kWh planned,
+    #       none used, at 80,00 = 4,00; together 150 kWh, 16,00 (one monthly 110,00 would
+    #       have given 16,50)
+    assert amounts(lines)[3:] == [D("15.00"), D("16.00")]
     assert (lines[3].quantity, lines[4].quantity) == (D("100"), D("150"))
-    assert (cost.net, cost.vat, cost.total) == (D("89313.41"), D("19648.95"), D("108962.36"))
+    assert (lines[3].rate, lines[4].rate) == (D("150.00"), D("106.67"))  # 16 000 / 150
+    # net 66 555,64 + 31,00 = 66 586,64; НДС 14 649,0608 → 14 649,06; total 81 235,70
+    assert (cost.net, cost.vat, cost.total) == (D("66586.64"), D("14649.06"), D("81235.70"))
 
 
-def test_category_6_adds_deviations_to_category_4():
+def test_category_6_adds_hourly_deviations_to_category_4():
     lines, cost = hourly(6)
     assert amounts(lines) == [
-        D("11790.78"), D("68181.82"), D("95454.55"), D("722.02"), D("14.00"), D("16.50"),
+        D("11790.78"), D("45454.55"), D("127272.73"), D("722.02"), D("15.00"), D("16.00"),
     ]  # fmt: skip
-    assert (cost.net, cost.vat, cost.total) == (D("176179.67"), D("38759.53"), D("214939.20"))
+    # net 185 271,08; НДС 40 759,6376 → 40 759,64; total 226 030,72
+    assert (cost.net, cost.vat, cost.total) == (D("185271.08"), D("40759.64"), D("226030.72"))
 
 
 def test_without_a_plan_categories_5_and_6_have_no_deviations():
-    lines = pricing.hourly_lines(5, PROFILE, TARIFF, month=OCTOBER, peak_hours=PEAK)
+    lines = pricing.hourly_lines(5, PROFILE, TARIFF, month=OCTOBER)
     assert amounts(lines)[3:] == [D("0.00"), D("0.00")]
+
+
+# November 2026: 4 November (Wednesday) is a public holiday, so 20 working days.
+NOVEMBER = dt.date(2026, 11, 1)
+NOVEMBER_PEAK = frozenset({8, 9, 10, 17, 18, 19, 20})
+
+
+def _november_profile():
+    """Each working day 600 kWh at 9 h, 900 at 18 h, 300 in the other hours; and exceptions."""
+    profile = {}
+    for day, hour in pricing.month_hours(NOVEMBER):
+        profile[(day, hour)] = {9: D(600), 18: D(900)}.get(hour, D(300))
+    profile[(dt.date(2026, 11, 2), 10)] = D(1200)  # Monday: the day's maximum at 10 h
+    profile[(dt.date(2026, 11, 3), 12)] = D(2000)  # outside the peak hours: not counted
+    profile[(dt.date(2026, 11, 4), 18)] = D(5000)  # the holiday: not counted
+    profile[(dt.date(2026, 11, 7), 18)] = D(4000)  # a Saturday: not counted
+    return profile
+
+
+def test_the_production_calendar_takes_the_holiday_out_of_the_working_days():
+    days = pricing.working_days(NOVEMBER)
+    assert len(days) == 20 and dt.date(2026, 11, 4) not in days
+    assert dt.date(2026, 11, 3) in days and dt.date(2026, 11, 7) not in days
+
+
+def test_network_power_is_the_average_of_each_working_days_maximum_in_the_peak_hours():
+    # 19 working days with 900 at 18 h, 2 November 1200 at 10 h: (19 × 900 + 1200) / 20
+    #   = 18 300 / 20 = 915 kWh = 0,915 MW
+    power = pricing.network_power_mw(_november_profile(), NOVEMBER, NOVEMBER_PEAK)
+    assert power == D("0.915")
+    assert pricing.network_power_mw({}, NOVEMBER, NOVEMBER_PEAK) == D(0)
+
+
+def test_capacity_is_the_average_at_the_system_operators_hour_of_each_working_day():
+    hours = {day: 18 for day in pricing.working_days(NOVEMBER)}
+    hours[dt.date(2026, 11, 2)] = 10  # 1200 kWh
+    hours[dt.date(2026, 11, 3)] = 9  # 600 kWh
+    # (18 × 900 + 1200 + 600) / 20 = 18 000 / 20 = 900 kWh = 0,9 MW
+    power = pricing.capacity_power_mw(_november_profile(), NOVEMBER, hours)
+    assert power == D("0.9")
+    del hours[dt.date(2026, 11, 5)]
+    with pytest.raises(KeyError):  # every working day needs its hour
+        pricing.capacity_power_mw(_november_profile(), NOVEMBER, hours)
+
+
+def test_category_4_in_november_pays_915_kw_to_the_network_and_buys_900_kw():
+    hours = {day: 18 for day in pricing.working_days(NOVEMBER)}
+    hours[dt.date(2026, 11, 2)], hours[dt.date(2026, 11, 3)] = 10, 9
+    profile = _november_profile()
+    tariff = pricing.HourlyTariff(
+        energy={hour: D("1000") for hour in profile}, capacity=D("1000000"),
+        capacity_hours=hours, network_peak_hours=NOVEMBER_PEAK, maintenance=D("1400000"),
+        losses=D("0"),
+    )  # fmt: skip
+    lines = pricing.hourly_lines(4, profile, tariff, month=NOVEMBER)
+    # capacity 0,9 MW × 1 000 000 = 900 000,00; network 0,915 MW × 1 400 000 = 1 281 000,00
+    assert (lines[1].quantity, lines[1].amount) == (D("0.900000"), D("900000.00"))
+    assert (lines[2].quantity, lines[2].amount) == (D("0.915000"), D("1281000.00"))
+
+
+def test_deviations_are_kept_hour_by_hour():
+    up, down = pricing.deviations(PROFILE, PLANNED)
+    assert up == {(dt.date(2026, 10, 1), 9): D("100")}
+    assert down == {(dt.date(2026, 10, 1), 18): D("100"), (dt.date(2026, 10, 2), 4): D("50")}
 
 
 def test_half_a_kopeck_rounds_up():
@@ -176,8 +265,9 @@ def test_from_670_kw_only_categories_3_to_6_may_be_chosen():
 
 def test_a_profile_splits_into_the_zones_of_the_day():
     profile = {(OCTOBER, hour): D(hour + 1) for hour in range(24)}  # 1 … 24 kWh
-    two = pricing.split_by_zones(profile, 2)
-    three = pricing.split_by_zones(profile, 3)
+    two = pricing.split_by_zones(profile, pricing.TWO_ZONE_HOURS)
+    zones = {zone: pricing.parse_peak_hours(hours) for zone, hours in THREE_ZONES.items()}
+    three = pricing.split_by_zones(profile, zones)
     # night 23–06: 24 + 1 + … + 7 = 52; day 07–22: 8 + … + 23 = 248
     assert two == {"night2": D(52), "day2": D(248)}
     # peak 07–09 and 17–20: 8+9+10 + 18+19+20+21 = 105; half-peak the rest of the day: 143
@@ -194,7 +284,7 @@ def test_peak_hours_are_read_as_lists_and_ranges():
             pricing.parse_peak_hours(bad)
 
 
-def test_a_month_has_24_hours_a_day_and_working_days_are_monday_to_friday():
+def test_a_month_has_24_hours_a_day_and_october_2026_has_22_working_days():
     assert len(pricing.month_hours(OCTOBER)) == 744
     assert len(pricing.month_hours(dt.date(2026, 2, 1))) == 672
     assert len(pricing.working_days(OCTOBER)) == 22

@@ -1,7 +1,10 @@
 """The mock gateway's merchant API behaves like T-Bank's Init / GetState."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from gateway import signing
 from gateway.models import Order
@@ -79,3 +82,62 @@ def test_garbage_is_an_error_answer_not_a_crash(client):
     response = client.post("/gateway/v2/Init", b"\x00not json", content_type="application/json")
     assert response.status_code == 400  # malformed bodies are a 4xx (issue 23)
     assert response.json()["Success"] is False
+
+
+def test_redirect_due_date_is_the_orders_deadline(client):
+    due = (timezone.localtime() + dt.timedelta(minutes=30)).replace(microsecond=0)
+    post(client, "Init", {**init_body(), **signed_extra(init_body(), due.isoformat())})
+    assert Order.objects.get().due_at == due
+
+
+def signed_extra(body: dict, due: str) -> dict:
+    fields = {key: value for key, value in body.items() if key != "Token"}
+    return signed(**{**fields, "RedirectDueDate": due})
+
+
+@pytest.mark.parametrize("due", ["завтра", "2026-12-03T14:05:00", "2000-01-01T00:00:00+07:00"])
+def test_a_bad_redirect_due_date_is_refused(client, due):
+    answer = post(client, "Init", signed_extra(init_body(), due))
+    assert (answer["Success"], answer["ErrorCode"]) == (False, "9")
+    assert not Order.objects.exists()
+
+
+def test_without_redirect_due_date_the_link_lives_the_banks_default(client, settings):
+    post(client, "Init", init_body())
+    order = Order.objects.get()
+    assert order.due_at - order.created_at == pytest.approx(
+        settings.GATEWAY_ORDER_LIFETIME, abs=dt.timedelta(seconds=2)
+    )
+
+
+def test_get_state_past_the_deadline_is_deadline_expired(client):
+    payment_id = post(client, "Init", init_body())["PaymentId"]
+    Order.objects.update(due_at=timezone.now())
+    answer = post(client, "GetState", signed(PaymentId=payment_id))
+    assert (answer["Status"], answer["Message"]) == ("DEADLINE_EXPIRED", "Истек срок оплаты")
+
+
+def test_cancel_stops_an_unpaid_order(client):
+    payment_id = post(client, "Init", init_body())["PaymentId"]
+    answer = post(client, "Cancel", signed(PaymentId=payment_id))
+    assert (answer["Success"], answer["Status"], answer["OrderId"]) == (True, "CANCELED", "order-1")
+    order = Order.objects.get()
+    assert order.status == "CANCELED"
+    assert order.notifications.get().payload["Status"] == "CANCELED"
+
+
+@pytest.mark.parametrize("status", ["CONFIRMED", "REJECTED", "CANCELED", "DEADLINE_EXPIRED"])
+def test_an_ended_order_cannot_be_canceled(client, status):
+    payment_id = post(client, "Init", init_body())["PaymentId"]
+    Order.objects.update(status=status)
+    answer = post(client, "Cancel", signed(PaymentId=payment_id))
+    assert (answer["Success"], answer["ErrorCode"]) == (False, "4")
+    assert Order.objects.get().status == status
+
+
+def test_cancel_needs_the_merchants_signature(client):
+    payment_id = post(client, "Init", init_body())["PaymentId"]
+    body = signed(PaymentId=payment_id)
+    body["Token"] = "0" * 64
+    assert post(client, "Cancel", body)["ErrorCode"] == "204"
+    assert Order.objects.get().status == "NEW"

@@ -111,3 +111,26 @@ def test_a_notification_is_signed_and_retried_until_the_shop_answers_ok(client, 
     # The portal knows no such order but answers OK so the bank stops retrying.
     assert note.attempts == 2 and note.delivered_at is not None
     assert "доставлено: 1" in capsys.readouterr().out
+
+
+def test_a_holder_in_3ds_at_the_deadline_may_finish_within_the_grace(client, order):
+    from django.utils import timezone
+
+    from gateway.services import THREE_DS_GRACE
+
+    card(client, order)
+    Order.objects.filter(pk=order.pk).update(due_at=timezone.now())
+    client.post(f"/gateway/3ds/{order.pk}/")
+    assert Order.objects.get(pk=order.pk).status == "CONFIRMED"
+    assert THREE_DS_GRACE.total_seconds() == 600
+
+
+def test_a_3ds_step_left_past_the_grace_expires(client, order):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    card(client, order)
+    Order.objects.filter(pk=order.pk).update(due_at=timezone.now() - dt.timedelta(minutes=11))
+    client.post(f"/gateway/3ds/{order.pk}/")
+    assert Order.objects.get(pk=order.pk).status == "DEADLINE_EXPIRED"

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,7 +38,8 @@ def test_the_table_leaves_the_entry(alice_client, alice, alice_meter):
 def test_the_upload_leaves_the_entry(alice_client, alice, alice_meter):
     text = f"meter_number;date;value\n108008060;{timezone.localdate():%d.%m.%Y};36300\n"
     upload = SimpleUploadedFile("r.csv", text.encode(), content_type="text/csv")
-    alice_client.post(reverse("meters:upload"), {"file": upload})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        alice_client.post(reverse("meters:upload"), {"file": upload})
     assert trace() == [(alice.username, str(alice_meter), "customer")]
 
 

@@ -29,11 +29,33 @@ def test_every_payment_shows_date_amount_status_and_the_gateways_reference(
     make_payment(alice_contract, alice, status="rejected", gateway_payment_id="700002")
     make_payment(alice_contract, alice, status="pending", gateway_payment_id="700003")
     make_payment(alice_contract, alice, status="canceled", gateway_payment_id="700004")
-    make_payment(alice_contract, alice, status="created", gateway_payment_id=None)
+    make_payment(alice_contract, alice, status="expired", gateway_payment_id="700005")
+    make_payment(alice_contract, alice, status="failed", gateway_payment_id=None)
     html = alice_client.get(URL).content.decode()
-    for text in ("оплачен", "отклонен", "ожидает оплаты", "отменен", "создан", "700001",
-                 "1 500,00 руб.", "Чек"):  # fmt: skip
+    for text in ("зачислен", "отклонен", "ожидает оплаты", "отменен", "срок оплаты истек",
+                 "не состоялся", "700001", "1 500,00 руб.", "Чек"):  # fmt: skip
         assert text in html, text
+
+
+def test_card_payments_show_their_time_and_transfers_their_day(alice_client, alice_contract, alice):
+    payment = make_payment(alice_contract, alice, gateway_payment_id="700001")
+    Payment.objects.filter(pk=payment.pk).update(
+        paid_at=dt.datetime(2026, 11, 20, 14, 5, tzinfo=dt.UTC)  # 21:05 in Кемерово
+    )
+    transfer(alice_contract, doc_number="п/п 9", date=dt.date(2026, 11, 15))
+    html = alice_client.get(URL).content.decode()
+    assert "Дата и время" in html
+    assert "20.11.2026 21:05" in html
+    assert ">15.11.2026<" in html
+
+
+def test_a_credited_card_payment_and_a_transfer_say_the_same_word(
+    alice_client, alice_contract, alice
+):
+    make_payment(alice_contract, alice, gateway_payment_id="700001")
+    transfer(alice_contract, doc_number="п/п 9")
+    rows = alice_client.get(URL).context["page"].object_list
+    assert [row["status"] for row in rows] == ["зачислен", "зачислен"]
 
 
 def test_bank_transfers_from_the_ledger_are_listed_too(alice_client, alice_contract):

@@ -86,7 +86,8 @@ def test_an_unreachable_gateway_is_a_clear_message_and_nothing_is_charged(alice_
     assert response.status_code == 200
     assert "Платежный сервис временно недоступен, попробуйте позже" in response.content.decode()
     payment = Payment.objects.get()
-    assert payment.status == "created" and payment.gateway_payment_id is None
+    assert payment.status == "failed" and payment.gateway_payment_id is None
+    assert payment.error_message == "Платежный сервис был недоступен"
     assert not Order.objects.exists()
 
 

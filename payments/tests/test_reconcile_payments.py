@@ -39,7 +39,7 @@ def test_a_payment_whose_notification_was_lost_is_credited_once(alice_client, ca
     payment.refresh_from_db()
     assert payment.status == "paid"
     assert LedgerEntry.objects.get().credit == Decimal("1500.00")
-    assert "оплачен: 1" in capsys.readouterr().out
+    assert "зачислен: 1" in capsys.readouterr().out
 
 
 def test_rejected_and_still_open_payments_get_their_gateway_status(alice_client):
@@ -76,17 +76,51 @@ def test_an_unreachable_gateway_fails_the_run_and_changes_nothing(alice_client, 
     assert "шлюз недоступен" in capsys.readouterr().err
 
 
-def test_an_abandoned_payment_becomes_canceled_once_its_link_expires(alice_client, settings):
+def test_an_abandoned_payment_expires_once_the_bank_says_its_link_expired(alice_client, capsys):
     from gateway.models import Order
 
     payment = start(alice_client)
-    age(payment, minutes=60)
+    age(payment, minutes=30)
     call_command("reconcile_payments")
     assert Payment.objects.get(pk=payment.pk).status == "pending"  # the link still lives
-    Order.objects.update(
-        created_at=Order.objects.get().created_at - settings.GATEWAY_ORDER_LIFETIME
-    )
+    Order.objects.update(due_at=Order.objects.get().created_at)  # the bank's deadline passed
     call_command("reconcile_payments")
-    assert Payment.objects.get(pk=payment.pk).status == "canceled"
+    assert Payment.objects.get(pk=payment.pk).status == "expired"
     assert Order.objects.get().status == "DEADLINE_EXPIRED"
+    assert "срок оплаты истек: 1" in capsys.readouterr().out
     assert not LedgerEntry.objects.exists()
+
+
+def test_past_the_portals_deadline_but_not_the_banks_the_payment_stays_open(alice_client):
+    """The portal's clock never ends a payment: only the bank's answer does."""
+    payment = start(alice_client)
+    age(payment, minutes=30)
+    Payment.objects.filter(pk=payment.pk).update(pay_until=payment.created_at)
+    call_command("reconcile_payments")
+    assert Payment.objects.get(pk=payment.pk).status == "pending"
+
+
+def test_a_payment_in_3ds_at_the_deadline_may_still_be_paid(alice_client):
+    from gateway.models import Order
+
+    payment = start(alice_client)
+    pay_on_gateway(payment, confirm=False)  # the card was given in time, 3-D Secure open
+    Order.objects.update(due_at=Order.objects.get().created_at)
+    age(payment)
+    call_command("reconcile_payments")
+    assert Payment.objects.get(pk=payment.pk).status == "pending"
+    from django.test import Client
+
+    Client().post(f"/gateway/3ds/{payment.gateway_payment_id}/")
+    call_command("reconcile_payments")
+    assert Payment.objects.get(pk=payment.pk).status == "paid"
+
+
+def test_a_start_the_bank_never_answered_ends_as_not_done(alice_client, alice_contract):
+    stale = Payment.objects.create(contract=alice_contract, amount=Decimal("300.00"))
+    fresh = Payment.objects.create(contract=alice_contract, amount=Decimal("400.00"))
+    age(stale, minutes=20)
+    call_command("reconcile_payments")
+    stale.refresh_from_db(), fresh.refresh_from_db()
+    assert (stale.status, stale.error_message) == ("failed", "Банк не ответил на заказ")
+    assert fresh.status == "created"

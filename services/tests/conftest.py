@@ -74,6 +74,21 @@ def bob_request(bob, bob_contract):
     )
 
 
+def run_notifications(moment=None):
+    """One run of the notification rules at `moment`, committed: its outbox mail goes out
+    as it does in production once the run's transactions commit (by the eager task)."""
+    from contextlib import nullcontext
+
+    import time_machine
+    from django.test import TestCase
+
+    from services.notifications import send_notifications
+
+    with time_machine.travel(moment, tick=False) if moment else nullcontext():
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return send_notifications()
+
+
 def local(year, month, day, hour=9):
     """An aware moment in the portal's time zone (Asia/Novokuznetsk)."""
     from zoneinfo import ZoneInfo

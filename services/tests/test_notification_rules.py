@@ -7,17 +7,14 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from billing.models import LedgerEntry
 from meters.models import Reading
 from services.models import NotificationPreference, NotificationSent
-from services.notifications import send_notifications
+from services.notifications import notify
 from services.tests.conftest import local, make_meter
-
-
-def run_on(moment):
-    with time_machine.travel(moment, tick=False):
-        return send_notifications()
+from services.tests.conftest import run_notifications as run_on
 
 
 def mails_to(address):
@@ -97,7 +94,7 @@ def test_a_user_who_switched_the_reminder_off_gets_none(alice, alice_meter):
 def test_a_user_without_an_address_is_skipped(alice, alice_meter):
     alice.email = ""
     alice.save(update_fields=["email"])
-    assert run_on(local(2026, 11, 25))["readings_reminder"]["sent"] == 0
+    assert run_on(local(2026, 11, 25))["readings_reminder"]["queued"] == 0
 
 
 # --- payment credited -----------------------------------------------------------
@@ -191,13 +188,13 @@ def test_a_debt_paid_by_the_due_date_is_not_mailed(alice, alice_contract):
 
 def test_an_overpayment_is_no_debt(alice, alice_contract):
     pay(alice_contract, dt.date(2026, 10, 1), "100.00")
-    assert run_on(local(2026, 11, 20))["overdue_debt"]["sent"] == 0
+    assert run_on(local(2026, 11, 20))["overdue_debt"]["queued"] == 0
 
 
 def test_a_user_who_switched_debt_mail_off_gets_none(alice, alice_contract):
     switch_off(alice, "overdue_debt")
     charge(alice_contract, dt.date(2026, 10, 31), "50000.00")
-    assert run_on(local(2026, 11, 19))["overdue_debt"]["sent"] == 0
+    assert run_on(local(2026, 11, 19))["overdue_debt"]["queued"] == 0
 
 
 # --- new document (against the IssuedDocument protocol) ---------------------------
@@ -251,20 +248,22 @@ def test_a_document_of_a_contract_that_switched_it_off_is_not_mailed(
 ):
     switch_off(alice, "new_document")
     document_source.append(FakeInvoice(6, alice_contract.pk, local(2026, 11, 10, 8), "Акт сверки"))
-    assert run_on(local(2026, 11, 10, 9))["new_document"]["sent"] == 0
+    assert run_on(local(2026, 11, 10, 9))["new_document"]["queued"] == 0
 
 
 def test_without_a_document_source_the_rule_sends_nothing(alice):
-    assert run_on(local(2026, 11, 10, 9))["new_document"]["sent"] == 0
+    assert run_on(local(2026, 11, 10, 9))["new_document"]["queued"] == 0
 
 
 # --- delivery ---------------------------------------------------------------------
 
 
-def test_a_failed_send_is_retried_on_the_next_run_and_then_not_again(
-    alice, alice_contract, monkeypatch
+def test_a_failed_smtp_server_delays_the_mail_in_the_outbox_and_it_goes_out_once(
+    alice, alice_contract, monkeypatch, settings
 ):
-    from services import notifications
+    """Retrying is the outbox's work (core.mail): the next runs add nothing, the sweep sends."""
+    from core import tasks
+    from core.models import OutboxMail
 
     with time_machine.travel(local(2026, 11, 10, 8), tick=False):
         pay(alice_contract, dt.date(2026, 11, 10))
@@ -272,29 +271,58 @@ def test_a_failed_send_is_retried_on_the_next_run_and_then_not_again(
     def refuse(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(notifications.EmailMultiAlternatives, "send", refuse)
-    assert run_on(local(2026, 11, 10, 9))["payment_credited"]["failed"] == 1
-    record = NotificationSent.objects.get()
-    assert record.sent_at is None and record.last_error == "OSError: connection refused"
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    assert run_on(local(2026, 11, 10, 9))["payment_credited"]["queued"] == 1
+    record = NotificationSent.objects.select_related("mail").get()
+    assert record.mail.sent_at is None and record.mail.last_error == "OSError: connection refused"
+    assert mail.outbox == []
     monkeypatch.undo()
-    assert run_on(local(2026, 11, 10, 10))["payment_credited"]["sent"] == 1
-    assert run_on(local(2026, 11, 10, 11))["payment_credited"]["sent"] == 0
-    assert len(mail.outbox) == 1
+    assert run_on(local(2026, 11, 10, 10))["payment_credited"] == {
+        "queued": 0, "skipped": 1, "failed": 0
+    }  # fmt: skip
+    later = local(2026, 11, 10, 9) + settings.MAIL_CLAIM_TIMEOUT * 2
+    with time_machine.travel(later, tick=False):
+        assert tasks.send_pending_mail() == 1
+        assert tasks.send_pending_mail() == 0
+    [message] = mail.outbox
+    assert message.subject == "Платеж 1 500,00 руб. зачислен на лицевой счет"
+    assert OutboxMail.objects.get().name == "services/payment_credited"
 
 
-def test_a_notice_claimed_by_a_parallel_run_is_skipped(alice, alice_meter):
-    NotificationSent.objects.create(
-        user=alice, kind="readings_reminder", key="2026-11", claimed_at=local(2026, 11, 25, 8)
-    )
+def test_a_notice_recorded_by_an_earlier_or_parallel_run_is_skipped(alice, alice_meter):
+    NotificationSent.objects.create(user=alice, kind="readings_reminder", key="2026-11")
     assert run_on(local(2026, 11, 25, 8))["readings_reminder"]["skipped"] == 1
     assert mail.outbox == []
 
 
-def test_a_stale_claim_of_a_crashed_run_is_taken_over(alice, alice_meter):
-    NotificationSent.objects.create(
-        user=alice, kind="readings_reminder", key="2026-11", claimed_at=local(2026, 11, 25, 8)
-    )
-    assert run_on(local(2026, 11, 25, 9))["readings_reminder"]["sent"] == 1
+def test_a_template_error_records_nothing_and_the_next_run_tries_again(
+    alice, alice_meter, monkeypatch
+):
+    from services import notifications
+
+    def broken(*args, **kwargs):
+        raise ValueError("template broken")
+
+    monkeypatch.setattr(notifications, "render_to_string", broken)
+    assert run_on(local(2026, 11, 25, 8))["readings_reminder"]["failed"] == 1
+    assert not NotificationSent.objects.exists() and mail.outbox == []
+    monkeypatch.undo()
+    assert run_on(local(2026, 11, 25, 9))["readings_reminder"]["queued"] == 1
+    assert len(mail.outbox) == 1
+
+
+def test_the_record_and_its_mail_roll_back_together(alice, alice_meter):
+    from django.db import transaction
+
+    from core.models import OutboxMail
+    from services.notifications import readings_reminder
+
+    [notice] = readings_reminder(dt.date(2026, 11, 25), local(2026, 11, 25))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        notify(notice)
+        assert NotificationSent.objects.exists() and OutboxMail.objects.exists()
+        raise RuntimeError("the caller's change failed")
+    assert not NotificationSent.objects.exists() and not OutboxMail.objects.exists()
 
 
 def test_the_once_only_row_is_unique_in_the_database(alice):

@@ -2,19 +2,17 @@
 
 import re
 
-import time_machine
 from django.core import mail
 from django.core.signing import BadSignature
 from django.urls import reverse
 
 from services.models import NotificationPreference
-from services.notifications import read_unsubscribe_token, send_notifications, unsubscribe_token
-from services.tests.conftest import local
+from services.notifications import read_unsubscribe_token, unsubscribe_token
+from services.tests.conftest import local, run_notifications
 
 
 def test_the_link_in_a_mail_switches_off_that_kind_without_login(client, alice, alice_meter):
-    with time_machine.travel(local(2026, 11, 25), tick=False):
-        send_notifications()
+    run_notifications(local(2026, 11, 25))
     [message] = mail.outbox
     url = re.search(r"http://127\.0\.0\.1:8000(/cabinet/services/unsubscribe/\S+/)", message.body)[
         1
@@ -53,8 +51,7 @@ def test_after_unsubscribing_that_kind_is_no_longer_sent(client, alice, alice_me
     client.post(
         reverse("services:unsubscribe", args=[unsubscribe_token(alice, "readings_reminder")])
     )
-    with time_machine.travel(local(2026, 11, 25), tick=False):
-        send_notifications()
+    run_notifications(local(2026, 11, 25))
     assert mail.outbox == []
 
 

@@ -78,3 +78,50 @@ def test_a_person_revoked_mid_session_is_sent_to_the_login_page(page, live_serve
         "link", name="Мои платежи"
     ).click()
     expect(page.get_by_role("heading", name="Вход в личный кабинет")).to_be_visible()
+
+
+def test_the_owner_adds_a_second_contract_with_the_mailed_code_and_switches(page, alice):
+    import re
+    import time
+
+    from django.core import mail
+
+    from billing.models import Contract
+
+    first = alice.contract
+    Contract.objects.create(
+        branch=first.branch,
+        number="1002",
+        customer=first.customer,
+        date=dt.date(2021, 3, 1),
+        price_category=1,
+        voltage_level="НН",
+        max_power_kw=Decimal("80"),
+        email="billing-1002@example.ru",
+    )
+    browser_login(page, "г. Кемерово", "1001", ALICE_PASSWORD)
+    expect(page.get_by_label("Договор:")).to_have_count(0)
+    menu = page.get_by_role("navigation", name="Разделы личного кабинета", exact=True)
+    menu.get_by_role("link", name="Настройки").click()
+    page.get_by_role("link", name="Договоры", exact=True).click()
+    page.get_by_label("Кемерово", exact=True).check()
+    page.get_by_label("Номер договора").fill("1002")
+    page.get_by_role("button", name="Получить код").click()
+    expect(page.get_by_role("heading", name="Код для добавления договора")).to_be_visible()
+
+    deadline = time.monotonic() + 10
+    while not mail.outbox:
+        assert time.monotonic() < deadline, "no code mailed"
+        time.sleep(0.05)
+    assert mail.outbox[-1].to == ["billing-1002@example.ru"]
+    code = re.search(r"Код: (\d{6})", mail.outbox[-1].body).group(1)
+    page.get_by_label("Код из письма").fill(code)
+    page.get_by_role("button", name="Добавить договор").click()
+    expect(page.get_by_text("Договор № 1002 (Кемерово) добавлен")).to_be_visible()
+    expect(page.get_by_test_id("attached-contracts")).to_contain_text("№ 1002 (Кемерово)")
+
+    page.get_by_label("Договор:").select_option(label="№ 1002 (Кемерово)")
+    page.get_by_role("button", name="Выбрать").click()
+    menu.get_by_role("link", name="Лицевой счет").click()
+    expect(page.get_by_text("№ 1002 от")).to_be_visible()
+    expect(page.get_by_test_id("contracts-overview")).to_contain_text("№ 1001 (Кемерово)")

@@ -2,7 +2,7 @@
 
 Columns (README, «Калькулятор»): month, price_category, voltage_level,
 power_band, zone, rate for categories 1–2; categories 3–6 add `kind` and, for
-the hourly energy rate, `date` and `hour`.
+the hourly rates (energy, and the deviations of 5 and 6), `date` and `hour`.
 """
 
 from collections import Counter
@@ -10,9 +10,11 @@ from collections.abc import Iterable
 
 from billing.models import VoltageLevel
 from calculator.models import (
+    HOURLY_KINDS_BY_CATEGORY,
     MONTHLY_KINDS_BY_CATEGORY,
     FlatRate,
     FlatRateZone,
+    HourlyKind,
     HourlyRate,
     MonthlyRate,
     PowerBand,
@@ -21,6 +23,12 @@ from calculator.models import (
 from core.importing import ImportCommand, Row, RowError
 
 ENERGY_HOURLY = "energy_hourly"
+# The file's kind of an hourly rate → HourlyRate.kind.
+HOURLY_FILE_KINDS = {
+    ENERGY_HOURLY: HourlyKind.ENERGY,
+    HourlyKind.DEVIATION_UP.value: HourlyKind.DEVIATION_UP,
+    HourlyKind.DEVIATION_DOWN.value: HourlyKind.DEVIATION_DOWN,
+}
 FLAT_KINDS = ("", "energy")
 ZONE_CODES = [z for z in FlatRateZone.values if z]
 
@@ -30,8 +38,9 @@ class Command(ImportCommand):
         "Загружает опубликованные тарифы (предельные уровни нерегулируемых цен, без НДС). "
         "Столбцы: month, price_category, voltage_level, power_band, zone, rate; для категорий "
         "3–6 еще kind (energy_hourly, capacity, transmission, transmission_maintenance, "
-        "transmission_losses, deviation_up, deviation_down) и для energy_hourly date, hour "
-        "(0–23). Сначала проверяется весь файл; повторная загрузка ничего не дублирует; "
+        "transmission_losses, deviation_up, deviation_down) и для почасовых ставок "
+        "(energy_hourly; deviation_up, deviation_down — ставки отклонений 5–6 категорий на "
+        "каждый час) date, hour (0–23). Сначала проверяется весь файл; повторная загрузка ничего не дублирует; "
         "демонстрационные тарифы месяца заменяются загруженными."
     )
     required_columns = ("month", "price_category", "voltage_level", "power_band", "rate")
@@ -56,17 +65,22 @@ class Command(ImportCommand):
             return ("flat", month, category, voltage, band, zone, rate)
         if zone:
             raise RowError("zone", f"у {category}-й категории зон нет (оставьте пустым)")
-        allowed = [ENERGY_HOURLY, *MONTHLY_KINDS_BY_CATEGORY[category]]
+        hourly = [
+            name for name, value in HOURLY_FILE_KINDS.items()
+            if value in HOURLY_KINDS_BY_CATEGORY[category]
+        ]  # fmt: skip
+        allowed = [*hourly, *MONTHLY_KINDS_BY_CATEGORY[category]]
         if kind not in allowed:
             raise RowError("kind", f"«{kind}» — допустимо для {category}-й категории: "
                            + ", ".join(allowed))  # fmt: skip
-        if kind != ENERGY_HOURLY:
+        if kind not in hourly:
             return ("monthly", month, category, voltage, band, kind, rate)
         date = row.date("date")
         if (date.year, date.month) != (month.year, month.month):
             raise RowError("date", f"{date:%d.%m.%Y} не из месяца {month:%Y-%m}")
         hour = row.integer("hour", minimum=0, maximum=23)
-        return ("hourly", month, category, voltage, band, date, hour, rate)
+        kind = HOURLY_FILE_KINDS[kind].value
+        return ("hourly", month, category, voltage, band, kind, date, hour, rate)
 
     def key(self, record: tuple) -> tuple:
         return record[:-1]
@@ -93,7 +107,7 @@ class Command(ImportCommand):
             by_kind[kind].append((self._tariff_month(month), *rest))
         counts.update(self._store(FlatRate, ("zone",), by_kind["flat"]))
         counts.update(self._store(MonthlyRate, ("kind",), by_kind["monthly"]))
-        counts.update(self._store(HourlyRate, ("date", "hour"), by_kind["hourly"]))
+        counts.update(self._store(HourlyRate, ("kind", "date", "hour"), by_kind["hourly"]))
         return counts
 
     def _store(self, model, extra: tuple[str, ...], rows: Iterable[tuple]) -> Counter:
@@ -105,7 +119,7 @@ class Command(ImportCommand):
         fields = ("tariff_month", "price_category", "voltage_level", "power_band", *extra)
         existing_qs = model.objects.filter(tariff_month__in={r[0] for r in rows})
         if "date" in extra:
-            dates = [r[4] for r in rows]
+            dates = [r[4 + extra.index("date")] for r in rows]
             existing_qs = existing_qs.filter(date__gte=min(dates), date__lte=max(dates))
         existing = {
             tuple(getattr(obj, f"{f}_id" if f == "tariff_month" else f) for f in fields): obj

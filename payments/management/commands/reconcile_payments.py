@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = (
         "Сверяет с платежным шлюзом платежи в статусе «ожидает оплаты» старше --older-than "
         "минут (по умолчанию 15): спрашивает их статус (GetState) и применяет его так же, "
-        "как уведомление шлюза (оплаченный зачисляется один раз). Код выхода 1, если шлюз "
+        "как уведомление шлюза (оплаченный зачисляется один раз; страница оплаты, срок "
+        "которой истек, — «срок оплаты истек» по ответу банка). Платеж «создан», на который "
+        "банк так и не ответил, становится «не состоялся». Код выхода 1, если шлюз "
         "недоступен для какого-либо платежа."
     )
 
@@ -19,6 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--older-than", type=int, default=15, help="минут с создания")
 
     def handle(self, *args, **options):
+        failed_starts = services.fail_stale_starts()
+        if failed_starts:
+            self.stdout.write(f"Без ответа банка на заказ (не состоялись): {failed_starts}")
         cutoff = timezone.now() - dt.timedelta(minutes=options["older_than"])
         pending = Payment.objects.filter(
             status=Payment.Status.PENDING, created_at__lte=cutoff

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from services.models import NotificationKind
-from services.notifications import FAILED, SENT, SKIPPED, send_notifications
+from services.notifications import FAILED, QUEUED, SKIPPED, send_notifications
 
 
 class Command(BaseCommand):
@@ -9,9 +9,11 @@ class Command(BaseCommand):
         "Рассылает уведомления по e-mail (для cron, раз в день или чаще): с 25-го числа — "
         "напоминание передать показания, если за месяц нет показаний прибора учета (кроме "
         "АИИСКУЭ); о каждом зачисленном платеже; после 18-го числа — о задолженности (раз в "
-        "месяц); о новых документах; повторно — о смене статуса заявок, если письмо не ушло. "
-        "Каждое письмо уходит один раз: повторный запуск в тот же день ничего не дублирует; "
-        "неудачная отправка повторяется при следующем запуске (тогда код выхода 1)."
+        "месяц); о новых документах; повторно — о смене статуса заявок, если письмо не было "
+        "подготовлено. Письма ставятся в очередь исходящей почты и уходят по одному разу: "
+        "повторный запуск в тот же день ничего не дублирует, недоступный почтовый сервер лишь "
+        "откладывает отправку. Письмо, которое не удалось подготовить, готовится при следующем "
+        "запуске (тогда код выхода 1)."
     )
 
     def handle(self, *args, **options):
@@ -20,12 +22,12 @@ class Command(BaseCommand):
         for kind, counts in results.items():
             label = NotificationKind(kind).label
             self.stdout.write(
-                f"{label}: отправлено {counts[SENT]}, уже отправлялось {counts[SKIPPED]}, "
-                f"ошибок {counts[FAILED]}"
+                f"{label}: в очереди на отправку {counts[QUEUED]}, уже отправлялось "
+                f"{counts[SKIPPED]}, ошибок {counts[FAILED]}"
             )
             failed += counts[FAILED]
         if failed:
             raise CommandError(
-                f"Не отправлено писем: {failed}. Они будут отправлены при следующем запуске."
+                f"Не подготовлено писем: {failed}. Они будут подготовлены при следующем запуске."
             )
         self.stdout.write(self.style.SUCCESS("Готово."))

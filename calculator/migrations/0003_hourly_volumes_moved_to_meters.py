@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("calculator", "0001_initial"),
+        ("calculator", "0002_peak_hours_and_hourly_deviations"),
         # Its rows are copied to the contract's delivery point there first.
         ("meters", "0005_hourly_volumes_by_point"),
     ]
