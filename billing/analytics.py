@@ -32,11 +32,30 @@ def _label(month: dt.date) -> str:
     return MONTH_ABBREVIATIONS[month.month - 1]
 
 
-def kwh_chart(contract: Contract, today: dt.date) -> charts.BarChart | None:
+@dataclass(frozen=True)
+class MonthFigures:
+    """The billed kWh and the charges of the 24 months before this one: two queries that
+    every chart and the forecast read."""
+
+    today: dt.date
+    billed: dict
+    charged: dict
+
+    @classmethod
+    def load(cls, contract: Contract, today: dt.date) -> "MonthFigures":
+        first, last = month_start(today, -2 * CHART_MONTHS), month_start(today, -1)
+        return cls(
+            today=today,
+            billed=billed_kwh(contract, first, last),
+            charged=monthly_charges(contract, first, last),
+        )
+
+
+def kwh_chart(contract: Contract, today: dt.date, figures: MonthFigures | None = None):
     """Monthly kWh of the last 24 months: each of the last 12 beside the same month a year
     before. None without any invoice in those months."""
     months = chart_months(today)
-    billed = billed_kwh(contract, month_start(months[0], -12), months[-1])
+    billed = (figures or MonthFigures.load(contract, today)).billed
     if not billed:
         return None
     this_year = [billed[m].kwh if m in billed else None for m in months]
@@ -52,10 +71,10 @@ def kwh_chart(contract: Contract, today: dt.date) -> charts.BarChart | None:
     )
 
 
-def cost_chart(contract: Contract, today: dt.date) -> charts.BarChart | None:
+def cost_chart(contract: Contract, today: dt.date, figures: MonthFigures | None = None):
     """The energy charged (with НДС) for each of the last 12 months and a year before."""
     months = chart_months(today)
-    charged = monthly_charges(contract, month_start(months[0], -12), months[-1])
+    charged = (figures or MonthFigures.load(contract, today)).charged
     if not charged:
         return None
     return charts.bar_chart(
@@ -80,7 +99,9 @@ class Forecast:
     method: str
 
 
-def month_forecast(contract: Contract, today: dt.date) -> Forecast | None:
+def month_forecast(
+    contract: Contract, today: dt.date, figures: MonthFigures | None = None
+) -> Forecast | None:
     """The current month to its end.
 
     With hourly data of the days so far: the same month a year before scaled by
@@ -92,8 +113,8 @@ def month_forecast(contract: Contract, today: dt.date) -> Forecast | None:
     month = today.replace(day=1)
     last_year = month_start(month, -12)
     previous = month_start(month, -1)
-    billed = billed_kwh(contract, last_year, previous)
-    charged = monthly_charges(contract, previous, previous)
+    figures = figures or MonthFigures.load(contract, today)
+    billed, charged = figures.billed, figures.charged
     so_far = {key: kwh for key, kwh in contract_profile(contract, month).items() if key[0] < today}
     year_before = billed.get(last_year)
     days = sorted({day for day, _ in so_far})

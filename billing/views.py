@@ -56,7 +56,8 @@ def account(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     summary = account_summary(request.contract)
     contract = _get_contract(request)
-    forecast = analytics.month_forecast(contract, today)
+    figures = analytics.MonthFigures.load(contract, today)
+    forecast = analytics.month_forecast(contract, today, figures)
     context = {
         "title": "Лицевой счет",
         "contract": contract,
@@ -68,8 +69,8 @@ def account(request: HttpRequest) -> HttpResponse:
         "forecast": forecast,
         "forecast_words": analytics.forecast_words(forecast) if forecast else "",
         "hint": cheaper_category(contract, month_start(today, -1)),
-        "kwh_chart": analytics.kwh_chart(contract, today),
-        "cost_chart": analytics.cost_chart(contract, today),
+        "kwh_chart": analytics.kwh_chart(contract, today, figures),
+        "cost_chart": analytics.cost_chart(contract, today, figures),
         "recent": list(_entries(request)[:RECENT_ENTRIES]),
         # A person with several contracts sees all of them at a glance (issue 19).
         "overview": (

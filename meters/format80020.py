@@ -274,7 +274,9 @@ def check(
     volumes: Volumes = {}
     matched: dict[int, DeliveryPoint] = {}
     seen: dict[tuple[int, dt.date], str] = {}
+    names = []
     for item in files:
+        names.append(item.name)
         issues.extend(item.issues)
         if item.day is None:
             continue
@@ -302,6 +304,10 @@ def check(
             for start, kwh in channel.values.items():
                 key = (point.pk, item.day, start // 60)
                 volumes[key] = (volumes.get(key, Decimal(0)) + kwh).quantize(KWH)
+    if not volumes and not issues and names:
+        issues.append(
+            Issue(names[0], 1, "measuringchannel", "нет данных канала 01 (активная энергия, прием)")
+        )
     return Checked(volumes=volumes if not issues else {}, issues=issues, points=matched)
 
 
