@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from billing.models import PRICE_CATEGORY_FOR_POWER_MESSAGE, allowed_price_categories
@@ -79,6 +79,13 @@ class Option:
     cost: pricing.Cost | None
     reason: str = ""
     is_current: bool = False
+    # The cost with НДС minus the current category's (negative: cheaper); None without one.
+    difference: Decimal | None = None
+
+    @property
+    def saving(self) -> Decimal | None:
+        """How much less than the current category this one costs (None: not cheaper)."""
+        return -self.difference if self.difference is not None and self.difference < 0 else None
 
     @property
     def label(self) -> str:
@@ -320,6 +327,9 @@ def compare(inputs: Inputs) -> list[Option]:
         cost = pricing.with_vat(lines, vat_rate)
         priced.append(Option(category, scheme, cost, is_current=current))
     priced.sort(key=lambda option: (option.cost.total, option.category, option.scheme or 0))
+    current_cost = next((o.cost.total for o in priced if o.is_current), None)
+    if current_cost is not None:
+        priced = [replace(o, difference=o.cost.total - current_cost) for o in priced]
     return priced + missing
 
 

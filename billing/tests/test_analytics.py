@@ -138,6 +138,9 @@ def test_the_comparison_equals_the_calculator_run_for_each_category(demo):
         )  # fmt: skip
         assert alone.cost.total == option.cost.total, option.category
     assert priced == sorted(priced, key=lambda option: option.cost.total)
+    # Each line says its difference to the current category (3), the cheapest first.
+    current_total = next(o.cost.total for o in priced if o.category == 3)
+    assert [o.difference for o in priced] == [o.cost.total - current_total for o in priced]
     hint = services.cheaper_category(contract, october)
     cheapest, current = priced[0], next(o for o in priced if o.category == 3)
     if cheapest.cost.total < current.cost.total * Decimal("0.97"):

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from calculator.pricing import month_hours
 from calculator.tests.factories import DECEMBER_2025, OCTOBER, make_tariffs, profile_csv
+from core.formatting import group_digits
 from meters.models import DeliveryPoint, HourlyVolume
 
 URL = reverse("calculator:index")
@@ -595,3 +596,28 @@ def test_without_planned_volumes_the_comparison_says_5_and_6_assume_none(alice_c
                      profile=upload(profile_csv(volumes=PROFILE))))  # fmt: skip
     assert "5-я (пятая) 66 555,64 руб." in page  # the same as category 3: no deviations
     assert "будто план совпал с фактом" in page
+
+
+def test_the_comparison_names_the_cheapest_and_each_difference_to_the_chosen(
+    alice_client, alice_contract, tariffs
+):
+    """Issue 20: «Какая ценовая категория выгоднее» with the contract's own hours."""
+    HourlyVolume.objects.bulk_create(
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour,
+                     kwh=PROFILE.get((day, hour), 0))
+        for day, hour in month_hours(OCTOBER)
+    )  # fmt: skip
+    response = post(alice_client, "compare", price_category="3")
+    options = [o for o in response.context["options"] if o.cost is not None]
+    chosen = next(o for o in options if o.is_current)
+    cheapest = options[0]
+    page = text(response)
+    assert "Разница с выбранной" in page
+    for option in options:
+        assert option.difference == option.cost.total - chosen.cost.total
+    if cheapest.is_current:
+        assert "это выбранная категория" in page
+    else:
+        saving = chosen.cost.total - cheapest.cost.total
+        assert f"Выгоднее всего — {cheapest.label} ценовая категория" in page
+        assert f"на {group_digits(saving, 2)} руб. меньше выбранной" in page
