@@ -57,7 +57,7 @@ if CAPTCHA_TEST_MODE and not DEBUG:
     raise ImproperlyConfigured("CAPTCHA_TEST_MODE is refused when DEBUG is off.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_config.PortalAdminConfig",  # django.contrib.admin, in grammatical Russian
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,7 +65,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "captcha",
+    "core.admin_config.CaptchaConfig",  # django-simple-captcha, named in Russian
     "accounts.axes_config.AxesConfig",  # django-axes, named in Russian
     "csp",
     "core",

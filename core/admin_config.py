@@ -1,0 +1,20 @@
+"""App configs that give the admin its Russian face; in a module without models, since
+INSTALLED_APPS imports it before any model is loaded."""
+
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class PortalAdminConfig(AdminConfig):
+    """`django.contrib.admin` with the portal's site (core.adminsite) as `admin.site`."""
+
+    default_site = "core.adminsite.PortalAdminSite"
+
+
+class CaptchaConfig(AppConfig):
+    """django-simple-captcha (it ships no AppConfig of its own) under a Russian name."""
+
+    name = "captcha"
+    label = "captcha"
+    verbose_name = "Проверочные слова на картинке"
+    default_auto_field = "django.db.models.AutoField"
