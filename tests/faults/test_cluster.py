@@ -14,9 +14,9 @@ issue's figure is 60) each: open the readings page and submit a reading, the acc
 documents list and a VAT invoice's PDF (rendered by a node on first download, then served
 by nginx from the shared media folder after the portal's check), once a card payment
 through the mock bank and once an e-mail change (two mails). Meanwhile the notification run
-(cron) queues a «платеж зачислен» mail per credited payment, three times. At 25 % of the
+(cron) queues a «платеж зачислен» mail per credited payment, four times. At 25 % of the
 run web node A is killed with SIGKILL (its whole process group, as a container dies); at
-40 % the worker is killed the same way while it is in the middle of sending, and it is
+35 % the worker is killed the same way while it is in the middle of sending, and it is
 started again at 55 %.
 
 Then: every reading, e-mail change and payment that got a success page is stored; no 5xx
@@ -304,17 +304,34 @@ def change_email(portal, base, customer, log) -> bool:
 
 
 def customer_run(base, customer, deadline, today, log, seed):
+    """Readings, pages and a PDF until the deadline; one payment and one e-mail change at the
+    customer's own moment of the run (still made after the deadline when a slow machine got
+    there late: every customer pays and changes its e-mail once)."""
     rng = random.Random(seed)
     meter, last = customer["meter"], int(float(customer["last"]))
     portal = httpx.Client(base_url=base, timeout=60, cookies={"sessionid": customer["cookie"]})
     bank = httpx.Client(timeout=60)  # another host: its own cookies, as in a browser
     accepted, tried, step = None, [], 0
-    paid = changed = False
-    # Each customer pays and changes its e-mail once, at its own moment of the run.
-    pay_at = time.monotonic() + rng.uniform(0, SECONDS * 0.6)
-    change_at = time.monotonic() + rng.uniform(0, SECONDS * 0.8)
+    started = time.monotonic()
+    once = {
+        "pay": [started + rng.uniform(0, SECONDS * 0.6), False, 0],
+        "email": [started + rng.uniform(0, SECONDS * 0.8), False, 0],
+    }
+    actions = {
+        "pay": lambda: pay(portal, bank, base, customer, log),
+        "email": lambda: change_email(portal, base, customer, log),
+    }
     try:
-        while time.monotonic() < deadline:
+        while True:
+            now = time.monotonic()
+            for name, plan in once.items():
+                due, done, attempts = plan
+                if not done and now >= due and attempts < 3:
+                    plan[1], plan[2] = actions[name](), attempts + 1
+            if now >= deadline:
+                if all(done or attempts >= 3 for _, done, attempts in once.values()):
+                    break
+                continue
             page = request(portal, log, "GET", f"/cabinet/readings/?meter={meter}")
             if csrf := token(page):
                 step += 1
@@ -327,8 +344,6 @@ def customer_run(base, customer, deadline, today, log, seed):
                 if answer is not None and answer.status_code == 302:
                     if "/cabinet/readings/meter/" in answer.headers["location"]:
                         accepted, tried = value, []
-            if time.monotonic() >= deadline:
-                break
             request(portal, log, "GET", "/cabinet/account/")
             request(portal, log, "GET", "/cabinet/documents/vat-invoices/")
             pdf = request(portal, log, "GET", customer["pdf"])
@@ -336,13 +351,6 @@ def customer_run(base, customer, deadline, today, log, seed):
                 assert pdf.content.startswith(b"%PDF"), pdf.content[:100]
                 with log.lock:
                     log.pdfs += 1
-            now = time.monotonic()
-            if now >= deadline:
-                break
-            if not paid and now >= pay_at:
-                paid = pay(portal, bank, base, customer, log)
-            if not changed and now >= change_at:
-                changed = change_email(portal, base, customer, log)
     finally:
         portal.close()
         bank.close()
@@ -571,9 +579,6 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
     slowest = sorted(log.requests, key=lambda r: r[0] - r[1])[:8]
     print("slowest:", [(url, round(e - s, 1), round(s - start, 1), code)
                        for s, e, code, url in slowest])  # fmt: skip
-    for service in services:
-        if service.name in ("a", "b", "worker"):
-            print(f"--- {service.name} log tail ---\n{service.tail(15)}")
 
     # --- what must be true ---------------------------------------------------------------
     assert unexplained == [], unexplained[:20]
