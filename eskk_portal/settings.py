@@ -424,6 +424,11 @@ CELERY_TASK_ROUTES = {
 # nothing and says so; at the hard one the worker process is killed.
 UPLOAD_SOFT_TIME_LIMIT = env.int("UPLOAD_SOFT_TIME_LIMIT_SECONDS", default=60)
 UPLOAD_TIME_LIMIT = env.int("UPLOAD_TIME_LIMIT_SECONDS", default=90)
+if not 0 < UPLOAD_SOFT_TIME_LIMIT <= UPLOAD_TIME_LIMIT:
+    # Celery refuses such a task when it is queued: every upload would fail.
+    raise ImproperlyConfigured(
+        "UPLOAD_SOFT_TIME_LIMIT_SECONDS must be positive and at most UPLOAD_TIME_LIMIT_SECONDS."
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "beat"))
