@@ -109,6 +109,11 @@ class Organisation(models.Model):
         related_name="+",
         verbose_name="договоры",
     )
+    require_two_factor = models.BooleanField(
+        "двухфакторный вход обязателен",
+        default=False,
+        help_text="каждый человек организации входит с кодом из приложения (TOTP)",
+    )
     created_at = models.DateTimeField("создана", auto_now_add=True)
 
     class Meta:
