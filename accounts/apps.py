@@ -6,12 +6,11 @@ class AccountsConfig(AppConfig):
     verbose_name = "Учетные записи"
 
     def ready(self) -> None:
-        from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
-        from accounts.admin_site import TwoFactorAdminSite
+        from accounts import admin_site
 
-        admin.site.__class__ = TwoFactorAdminSite
+        admin_site.install()
 
         from accounts.middleware import mark_session_start
         from accounts.throttle import alert_owner
