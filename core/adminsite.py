@@ -178,7 +178,10 @@ class RussianNames:
         """Permissions offered only for the models the admin shows: no «captcha store»,
         sessions or content types in the list."""
         if db_field.related_model is Permission and "queryset" not in kwargs:
-            shown = ContentType.objects.get_for_models(*self.admin_site._registry).values()
+            # A proxy model (accounts' names of django-otp's devices) has permissions of its own.
+            shown = ContentType.objects.get_for_models(
+                *self.admin_site._registry, for_concrete_models=False
+            ).values()
             kwargs["queryset"] = Permission.objects.filter(content_type__in=shown).select_related(
                 "content_type"
             )

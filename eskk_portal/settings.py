@@ -51,6 +51,11 @@ if not DEBUG:
     if not env.str("PORTAL_BASE_URL", default=""):
         raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG is off.")
 
+# Staff must pass a TOTP code (django-otp) to enter /admin/ (issue 19); off in development.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+# The issuer an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "ЭССК"
+
 # Accepting «PASSED» for every CAPTCHA is only for automated tests.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 if CAPTCHA_TEST_MODE and not DEBUG:
@@ -68,6 +73,9 @@ INSTALLED_APPS = [
     "core.admin_config.CaptchaConfig",  # django-simple-captcha, named in Russian
     "accounts.axes_config.AxesConfig",  # django-axes, named in Russian
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "accounts",
     "billing",
@@ -88,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the two-factor code (accounts.two_factor).
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -25,6 +25,8 @@ PUBLIC = {
     "healthz",
     "readyz",
     "accounts:login",
+    # The code after the password: it serves only a login whose password was right.
+    "accounts:login_code",
     "accounts:register",
     "accounts:register_legal",
     "accounts:register_done",
