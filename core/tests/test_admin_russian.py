@@ -231,3 +231,24 @@ def test_permissions_have_russian_names_and_only_for_shown_models(root_client, r
     assert not any(LATIN_WORD.search(label) for label in labels), [
         label for label in labels if LATIN_WORD.search(label)
     ][:5]
+
+
+OWN_APPS = {"core", "accounts", "billing", "meters", "payments", "gateway", "documents",
+            "calculator", "services"}  # fmt: skip
+# Terms staff read as they are: Latin on purpose.
+LATIN_TERMS = {"e-mail", "RRN", "ID"}
+
+
+def test_no_field_of_the_portals_admin_models_is_named_in_latin_only():
+    latin_only = re.compile(r"^[A-Za-z0-9 _().-]+$")
+    found = [
+        f"{model._meta.label}.{field.name}: {field.verbose_name}"
+        for model in admin.site._registry
+        if model._meta.app_label in OWN_APPS
+        for field in model._meta.get_fields()
+        if getattr(field, "verbose_name", None) is not None
+        and field.name != "id"
+        and latin_only.match(str(field.verbose_name))
+        and str(field.verbose_name) not in LATIN_TERMS
+    ]
+    assert found == []
