@@ -73,9 +73,9 @@ INSTALLED_APPS = [
     "core.admin_config.CaptchaConfig",  # django-simple-captcha, named in Russian
     "accounts.axes_config.AxesConfig",  # django-axes, named in Russian
     "csp",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
+    "core.admin_config.OtpConfig",  # django-otp, named in Russian
+    "core.admin_config.OtpTotpConfig",
+    "core.admin_config.OtpStaticConfig",
     "core",
     "accounts",
     "billing",
