@@ -7,14 +7,19 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import organisations, services
 from accounts.models import (
+    AuthenticatorApp,
     ContractClaim,
     Invitation,
     Membership,
     Organisation,
     OrganisationContract,
+    RecoveryCodes,
     User,
 )
 from accounts.people import person_name
@@ -477,3 +482,30 @@ class ContractClaimAdmin(admin.ModelAdmin):
                 request,
                 f"Код для договора № {claim.number} ({claim.branch}): {code}. Действует 24 часа.",
             )
+
+
+# django-otp's own admin pages, under the Russian names of the proxies (issue 19).
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)
+
+
+@admin.register(AuthenticatorApp)
+class AuthenticatorAppAdmin(TOTPDeviceAdmin):
+    """A person's authenticator app; a superuser gives a staff member one here (its QR code
+    is on the list) when ADMIN_REQUIRE_2FA is on."""
+
+
+@admin.register(RecoveryCodes)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    """Recovery codes are shown to their owner once; staff see only how many are left."""
+
+    list_display = ("user", "name", "confirmed", "codes_left")
+    search_fields = ("user__username", "user__email")
+    raw_id_fields = ("user",)
+    fields = ("user", "name", "confirmed", "codes_left")
+    readonly_fields = ("codes_left",)
+
+    @admin.display(description="кодов осталось")
+    def codes_left(self, device) -> int:
+        return device.token_set.count()

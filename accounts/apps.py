@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
+        from accounts import admin_site
+
+        admin_site.install()
+
         from accounts.middleware import mark_session_start
         from accounts.throttle import alert_owner
 

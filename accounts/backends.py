@@ -37,11 +37,12 @@ class PortalBackend(ModelBackend):
         return matching[0] if len(matching) == 1 else None
 
     def get_user(self, user_id):
-        # Every cabinet page needs the person's membership (core.access): one query, not two.
-        # Only that: each joined table costs more to compile than most pages save.
+        # Every cabinet page needs the person's membership and its organisation's two-factor
+        # rule (core.access): one query, not three. Only those: each joined table costs more
+        # to compile than most pages save.
         user = (
             get_user_model()
-            ._default_manager.select_related("membership")
+            ._default_manager.select_related("membership__organisation")
             .filter(pk=user_id)
             .first()
         )

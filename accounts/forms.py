@@ -513,3 +513,20 @@ class ContractCodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": "Введите код."},
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    """A six-digit code from the authenticator app, or one of the recovery codes."""
+
+    code = forms.CharField(
+        label="Код из приложения или код восстановления",
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+        error_messages={"required": "Введите код."},
+    )
+
+
+class RequireTwoFactorForm(forms.Form):
+    require = forms.BooleanField(
+        label="Требовать двухфакторный вход от всех сотрудников организации", required=False
+    )

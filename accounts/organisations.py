@@ -312,6 +312,18 @@ def revoke(membership: Membership, *, request=None) -> None:
     record("access.revoked", request=request, target=user.username)
 
 
+@transaction.atomic
+def require_two_factor(organisation: Organisation, require: bool, *, request=None) -> None:
+    """Every person of the organisation logs in with a code (core.access enforces it)."""
+    Organisation.objects.filter(pk=organisation.pk).update(require_two_factor=require)
+    organisation.require_two_factor = require
+    record(
+        "two_factor.required" if require else "two_factor.not_required",
+        request=request,
+        organisation=organisation.pk,
+    )
+
+
 def organisation_people(organisation: Organisation):
     """The organisation's people with their contracts, the heads first."""
     return (

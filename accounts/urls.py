@@ -30,7 +30,17 @@ urlpatterns = [
         views.invitation_accept,
         name="invitation_accept",
     ),
+    path("accounts/login/code/", views.login_code, name="login_code"),
     path("cabinet/settings/", views.settings_index, name="settings"),
+    path("cabinet/settings/two-factor/", views.two_factor_index, name="two_factor"),
+    path("cabinet/settings/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("cabinet/settings/two-factor/codes/", views.two_factor_codes, name="two_factor_codes"),
+    path("cabinet/settings/two-factor/off/", views.two_factor_off, name="two_factor_off"),
+    path(
+        "cabinet/settings/two-factor/require/",
+        views.two_factor_require,
+        name="two_factor_require",
+    ),
     path("cabinet/settings/contracts/", views.contracts, name="contracts"),
     path(
         "cabinet/settings/contracts/<int:pk>/",

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.views import PasswordResetConfirmView
@@ -10,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from accounts import organisations, services, tasks, tokens
+from accounts import organisations, services, tasks, tokens, two_factor
 from accounts.forms import (
     AcceptInvitationForm,
     AccessForm,
@@ -24,10 +27,13 @@ from accounts.forms import (
     PortalPasswordChangeForm,
     PortalSetPasswordForm,
     RegistrationForm,
+    RequireTwoFactorForm,
+    TwoFactorCodeForm,
 )
-from accounts.models import INVITATION_LIFETIME, ContractClaim, Invitation, Membership
+from accounts.models import INVITATION_LIFETIME, ContractClaim, Invitation, Membership, User
 from accounts.people import person_name
 from core.access import contract_required, landing
+from core.audit import record
 
 BACKEND = "accounts.backends.PortalBackend"
 
@@ -54,11 +60,66 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = LoginForm(request, data=request.POST)
         if form.is_valid():
-            login(request, form.get_user())
+            user = form.get_user()
+            if two_factor.is_on(user):
+                # The password was right; the session opens only after the code.
+                request.session[PENDING_LOGIN] = {
+                    "user": user.pk,
+                    "backend": user.backend,
+                    "at": int(time.time()),
+                    "tries": 0,
+                    "next": _safe_next(request) or "",
+                }
+                return redirect("accounts:login_code")
+            login(request, user)
             return redirect(_safe_next(request) or landing(request.user))
     else:
         form = LoginForm(request)
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+
+
+# The session key of a login waiting for its code; it lasts PENDING_SECONDS and CODE_TRIES tries.
+PENDING_LOGIN = "two_factor_pending"
+PENDING_SECONDS = 300
+CODE_TRIES = 5
+
+
+def _pending_user(request: HttpRequest):
+    pending = request.session.get(PENDING_LOGIN)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        return None, None
+    user = User.objects.filter(pk=pending["user"], is_active=True).first()
+    return user, pending
+
+
+@sensitive_post_parameters("code")
+@never_cache
+@csrf_protect
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The second step of a login with two-factor on: a code from the app or a recovery code."""
+    user, pending = _pending_user(request)
+    if user is None:
+        request.session.pop(PENDING_LOGIN, None)
+        messages.error(request, "Время ввода кода истекло. Войдите снова.")
+        return redirect("accounts:login")
+    form = TwoFactorCodeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.check_code(user, form.cleaned_data["code"])
+        if device is not None:
+            del request.session[PENDING_LOGIN]
+            login(request, user, backend=pending["backend"])
+            otp_login(request, device)
+            record("two_factor.passed", request=request, user=user, device=device.name)
+            return redirect(pending["next"] or landing(user))
+        pending["tries"] += 1
+        record("two_factor.failed", request=request, user=user)
+        if pending["tries"] >= CODE_TRIES:
+            del request.session[PENDING_LOGIN]
+            messages.error(request, "Код введен неверно несколько раз. Войдите снова.")
+            return redirect("accounts:login")
+        request.session[PENDING_LOGIN] = pending
+        form.add_error("code", "Код неверен или уже использован. Введите новый код из приложения.")
+    return render(request, "accounts/login_code.html", {"form": form})
 
 
 @require_POST
@@ -489,3 +550,114 @@ def contract_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         "accounts/contract_confirm.html",
         {"form": form, "claim": claim, "title": "Код для добавления договора"},
     )
+
+
+# --- «Настройки» → «Двухфакторный вход» (issue 19) --------------------------------------
+
+
+@contract_required
+def two_factor_index(request: HttpRequest) -> HttpResponse:
+    """Whether the person logs in with a code; the owner's requirement for everyone."""
+    user = request.user
+    organisation = request.membership.organisation
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "title": "Двухфакторный вход",
+            "enabled": two_factor.is_on(user),
+            "codes_left": two_factor.recovery_codes_left(user),
+            "organisation": organisation,
+            "off_form": TwoFactorCodeForm(),
+            "require_form": RequireTwoFactorForm(
+                initial={"require": organisation.require_two_factor}
+            ),
+        },
+    )
+
+
+@contract_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """The QR code (and the key) for the app, then the app's first code: on success the ten
+    recovery codes, shown once."""
+    user = request.user
+    device = two_factor.pending_device(user) if request.method == "POST" else None
+    if device is None:
+        device = two_factor.start_setup(user)
+    form = TwoFactorCodeForm(_posted(request))
+    form.fields["code"].label = "Код из приложения"
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_setup(user, device, form.cleaned_data["code"], request=request)
+        if codes is not None:
+            otp_login(request, device)
+            return _show_recovery_codes(request, codes, "Двухфакторный вход включен.")
+        form.add_error("code", "Код неверен. Введите код, который приложение показывает сейчас.")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "title": "Включить двухфакторный вход",
+            "form": form,
+            "qr": two_factor.qr_data_uri(device),
+            "secret": two_factor.secret_of(device),
+        },
+    )
+
+
+def _show_recovery_codes(request: HttpRequest, codes: list[str], note: str) -> HttpResponse:
+    return render(
+        request,
+        "accounts/two_factor_codes.html",
+        {"title": "Коды восстановления", "codes": codes, "note": note},
+    )
+
+
+@contract_required
+@require_POST
+def two_factor_codes(request: HttpRequest) -> HttpResponse:
+    """Ten new recovery codes (the earlier ones stop working)."""
+    if not two_factor.is_on(request.user):
+        return redirect("accounts:two_factor")
+    codes = two_factor.renew_recovery_codes(request.user, request=request)
+    return _show_recovery_codes(request, codes, "Новые коды созданы, прежние больше не действуют.")
+
+
+@sensitive_post_parameters("code")
+@contract_required
+@require_POST
+def two_factor_off(request: HttpRequest) -> HttpResponse:
+    """Switch it off with a current code; not while the organisation requires it."""
+    if request.membership.organisation.require_two_factor:
+        messages.error(
+            request, "Ваша организация требует двухфакторный вход: отключить его нельзя."
+        )
+        return redirect("accounts:two_factor")
+    form = TwoFactorCodeForm(request.POST)
+    if form.is_valid() and two_factor.check_code(request.user, form.cleaned_data["code"]):
+        two_factor.switch_off(request.user, request=request)
+        messages.success(request, "Двухфакторный вход отключен.")
+    else:
+        messages.error(request, "Код неверен: двухфакторный вход не отключен.")
+    return redirect("accounts:two_factor")
+
+
+@contract_required
+@require_POST
+def two_factor_require(request: HttpRequest) -> HttpResponse:
+    """The owner requires (or no longer requires) a code of everyone in the organisation;
+    switching the requirement on needs the owner's own two-factor login first."""
+    form = RequireTwoFactorForm(request.POST)
+    form.is_valid()
+    require = form.cleaned_data.get("require", False)
+    if require and not two_factor.is_on(request.user):
+        messages.error(request, "Сначала включите двухфакторный вход для себя.")
+        return redirect("accounts:two_factor")
+    organisations.require_two_factor(request.membership.organisation, require, request=request)
+    messages.success(
+        request,
+        "Двухфакторный вход обязателен для всех сотрудников: без него они попадут только "
+        "на страницу его включения."
+        if require
+        else "Двухфакторный вход больше не обязателен.",
+    )
+    return redirect("accounts:two_factor")

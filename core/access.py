@@ -13,12 +13,13 @@ another customer's id is a 404.
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Value, When, Window
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts.models import Membership
 from accounts.sections import ROLE_SECTIONS, Section, landing_url_name, roles_with
@@ -37,6 +38,11 @@ URL_SECTIONS: dict[str, Section | None] = {
     "accounts:password_change": Section.SETTINGS,
     "accounts:email_change": Section.SETTINGS,
     "accounts:email_confirm": Section.SETTINGS,
+    "accounts:two_factor": Section.SETTINGS,
+    "accounts:two_factor_setup": Section.SETTINGS,
+    "accounts:two_factor_codes": Section.SETTINGS,
+    "accounts:two_factor_off": Section.SETTINGS,
+    "accounts:two_factor_require": Section.ORGANISATION,
     "accounts:contracts": Section.ORGANISATION,
     "accounts:contract_confirm": Section.ORGANISATION,
     "accounts:staff_access": Section.ORGANISATION,
@@ -130,6 +136,35 @@ def section_denied(request: HttpRequest, section: Section) -> HttpResponse:
     )
 
 
+# What a person of an organisation that requires two-factor login may open before turning it on.
+TWO_FACTOR_SETUP = frozenset(
+    {"accounts:two_factor", "accounts:two_factor_setup", "accounts:two_factor_codes"}
+)
+
+
+def _verified(user) -> bool:
+    """The session passed a two-factor code (django-otp's OTPMiddleware)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
+def two_factor_missing(request: HttpRequest, *, name: str) -> HttpResponse | None:
+    """The organisation requires a code: a person without one goes to turn it on; a person
+    who has one but whose session did not pass it logs in again (and is asked for it)."""
+    from accounts import two_factor
+
+    if two_factor.is_on(request.user):
+        logout(request)
+        return redirect_to_login(request.get_full_path())
+    if name in TWO_FACTOR_SETUP:
+        return None
+    messages.warning(
+        request,
+        "Ваша организация требует двухфакторный вход. Включите его, чтобы продолжить.",
+    )
+    return redirect("accounts:two_factor")
+
+
 def contract_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Allow a person of an organisation into a section their role opens, on a granted
     contract; staff without one are refused, a revoked person is logged out."""
@@ -146,6 +181,10 @@ def contract_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             # Revoked by the organisation: this and every other session of the person ends.
             logout(request)
             return redirect_to_login(request.get_full_path())
+        if membership.organisation.require_two_factor and not _verified(user):
+            refused = two_factor_missing(request, name=request.resolver_match.view_name)
+            if refused is not None:
+                return refused
         sections = ROLE_SECTIONS[membership.role]
         request.membership = membership
         request.sections = sections

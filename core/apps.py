@@ -10,3 +10,7 @@ class CoreConfig(AppConfig):
         from core import checks, roles, signals  # noqa: F401  (connect the receivers, checks)
 
         post_migrate.connect(roles.ensure_groups, dispatch_uid="core_ensure_groups")
+        from core.adminsite import russian_permission_names
+
+        # After auth's create_permissions, connected earlier (auth comes first in INSTALLED_APPS).
+        post_migrate.connect(russian_permission_names, dispatch_uid="core_permission_names")

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -272,6 +273,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
     _check_archive(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
+    except SoftTimeLimitExceeded:
+        raise  # the worker's time limit (core.jobs), not a broken file
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise ImportFileError(
             path, 1, "-", f"файл XLSX не читается ({type(error).__name__})"

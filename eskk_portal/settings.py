@@ -51,13 +51,18 @@ if not DEBUG:
     if not env.str("PORTAL_BASE_URL", default=""):
         raise ImproperlyConfigured("PORTAL_BASE_URL must be set when DEBUG is off.")
 
+# Staff must pass a TOTP code (django-otp) to enter /admin/ (issue 19); off in development.
+ADMIN_REQUIRE_2FA = env.bool("ADMIN_REQUIRE_2FA", default=not DEBUG)
+# The issuer an authenticator app shows beside the account.
+OTP_TOTP_ISSUER = "ЭССК"
+
 # Accepting «PASSED» for every CAPTCHA is only for automated tests.
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 if CAPTCHA_TEST_MODE and not DEBUG:
     raise ImproperlyConfigured("CAPTCHA_TEST_MODE is refused when DEBUG is off.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "core.admin_config.PortalAdminConfig",  # django.contrib.admin, in grammatical Russian
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,9 +70,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "captcha",
+    "core.admin_config.CaptchaConfig",  # django-simple-captcha, named in Russian
     "accounts.axes_config.AxesConfig",  # django-axes, named in Russian
     "csp",
+    "core.admin_config.OtpConfig",  # django-otp, named in Russian
+    "core.admin_config.OtpTotpConfig",
+    "core.admin_config.OtpStaticConfig",
     "core",
     "accounts",
     "billing",
@@ -88,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the two-factor code (accounts.two_factor).
+    "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -424,6 +434,11 @@ CELERY_TASK_ROUTES = {
 # nothing and says so; at the hard one the worker process is killed.
 UPLOAD_SOFT_TIME_LIMIT = env.int("UPLOAD_SOFT_TIME_LIMIT_SECONDS", default=60)
 UPLOAD_TIME_LIMIT = env.int("UPLOAD_TIME_LIMIT_SECONDS", default=90)
+if not 0 < UPLOAD_SOFT_TIME_LIMIT <= UPLOAD_TIME_LIMIT:
+    # Celery refuses such a task when it is queued: every upload would fail.
+    raise ImproperlyConfigured(
+        "UPLOAD_SOFT_TIME_LIMIT_SECONDS must be positive and at most UPLOAD_TIME_LIMIT_SECONDS."
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "beat"))

@@ -12,7 +12,7 @@ class NotificationInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("id", "order_id", "amount", "status", "masked_pan", "created_at")
+    list_display = ("id", "order_id", "amount", "status", "masked_pan", "created_at", "due_at")
     list_filter = ("status",)
     search_fields = ("order_id",)
     inlines = [NotificationInline]

@@ -127,7 +127,12 @@ class PaymentEvent(models.Model):
         STATUS = "status", "смена статуса"
 
     payment = models.ForeignKey(
-        Payment, models.CASCADE, null=True, blank=True, related_name="events"
+        Payment,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name="платеж",
     )
     kind = models.CharField("событие", max_length=16, choices=Kind.choices)
     message = models.JSONField("сообщение", default=dict, blank=True)

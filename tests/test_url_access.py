@@ -25,6 +25,8 @@ PUBLIC = {
     "healthz",
     "readyz",
     "accounts:login",
+    # The code after the password: it serves only a login whose password was right.
+    "accounts:login_code",
     "accounts:register",
     "accounts:register_legal",
     "accounts:register_done",
@@ -372,3 +374,43 @@ def test_a_post_without_csrf_token_is_refused(alice, name):
     client.force_login(alice)
     response = client.post(reverse(name), {"anything": "1"})
     assert response.status_code in (403, 405), response.status_code
+
+
+@pytest.fixture
+def bobs_accountant(bob):
+    """Dave, the «Бухгалтер» of Bob's organisation: an employee of another organisation."""
+    from conftest import make_member
+
+    return make_member(bob, Role.ACCOUNTANT, "dave.bob@example.ru")
+
+
+@pytest.mark.parametrize("name", [n for n in WITH_IDS if n in OBJECT_FACTORIES])
+def test_another_organisations_employee_never_reaches_alices_objects(
+    client, alice, bobs_accountant, name
+):
+    url = reverse(name, kwargs=OBJECT_FACTORIES[name](alice.contract, alice))
+    client.force_login(bobs_accountant)
+    answers = {client.get(url).status_code, client.post(url).status_code}
+    # 403: a section the role lacks is refused before any object is looked up.
+    assert answers <= {403, 404, 405}, answers
+    if _opens(Role.ACCOUNTANT, name):
+        assert 404 in answers, answers
+
+
+# What a person may open before turning two-factor login on, when the organisation requires it.
+TWO_FACTOR_OPEN = {"accounts:two_factor", "accounts:two_factor_setup", "accounts:logout"}
+
+
+@pytest.mark.parametrize("name", [n for n in PLAIN if n in URL_SECTIONS])
+def test_a_required_two_factor_login_closes_every_cabinet_url_until_it_is_on(client, carol, name):
+    organisation = carol.membership.organisation
+    organisation.require_two_factor = True
+    organisation.save()
+    client.force_login(carol)
+    response = client.get(reverse(name))
+    if name in TWO_FACTOR_OPEN or not _opens(Role.ACCOUNTANT, name):
+        assert response.status_code in (200, 302, 403, 405), response.status_code
+    else:
+        assert response.status_code in (302, 405), response.status_code
+        if response.status_code == 302:
+            assert response["Location"] == reverse("accounts:two_factor"), response["Location"]

@@ -179,3 +179,12 @@ def test_check_deploy_is_clean_with_production_settings():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr
+
+
+def test_a_soft_upload_time_limit_over_the_hard_one_refuses_to_start():
+    # Celery would refuse every upload task when it is queued.
+    result = start(
+        DEBUG="true", UPLOAD_SOFT_TIME_LIMIT_SECONDS="120", UPLOAD_TIME_LIMIT_SECONDS="90"
+    )
+    assert result.returncode != 0
+    assert "UPLOAD_SOFT_TIME_LIMIT_SECONDS" in result.stderr

@@ -6,6 +6,7 @@ the soft time limit writes nothing and says so; another customer's job is a 404.
 """
 
 import datetime as dt
+import io
 from unittest import mock
 
 import pytest
@@ -14,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import Workbook
 
 from core import jobs
 from core.models import AuditEvent, UploadJob
@@ -161,3 +163,20 @@ def test_another_customers_job_is_not_found(client, alice_client, alice_meter, b
         response = client.get(job_url(job))
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_the_time_limit_inside_the_xlsx_reader_is_not_taken_for_a_broken_file(
+    alice_client, alice_meter
+):
+    """Found with a real worker: the reader's «openpyxl raises many kinds» once turned the
+    worker's signal into «файл XLSX не читается (SoftTimeLimitExceeded)»."""
+    book = io.BytesIO()
+    workbook = Workbook()
+    workbook.active.append(["meter_number", "date", "value"])
+    workbook.save(book)
+    submit(alice_client, SimpleUploadedFile("readings.xlsx", book.getvalue()))
+    job = UploadJob.objects.get()
+    with mock.patch("openpyxl.load_workbook", side_effect=SoftTimeLimitExceeded()):
+        assert tasks.process_upload(job.pk) == "failed"
+    job.refresh_from_db()
+    assert job.report == "Файл обрабатывался дольше 60 секунд и не принят."

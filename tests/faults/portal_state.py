@@ -72,6 +72,85 @@ def reading_count() -> int:
     return Reading.objects.count()
 
 
+CLUSTER_PASSWORD = "Cluster-Faults-2026"  # noqa: S105  # nosec B105
+
+
+def cluster_customers(count: int) -> list[dict]:
+    """`sessions(count)`, each customer with an e-mail, a password and one issued VAT invoice
+    (every other one's PDF already rendered)."""
+    import datetime as dt
+
+    from django.contrib.auth.hashers import make_password
+    from django.urls import reverse
+
+    from core.dates import month_start
+    from documents.models import Document
+    from documents.tests.factories import make_vat_invoice
+
+    password = make_password(CLUSTER_PASSWORD)  # one Argon2 hash for all: the prep stays quick
+    today = timezone.localdate()
+    period = month_start(today, -1)
+    for customer in sessions(count):  # the users; their sessions die with the new password
+        meter = Meter.objects.select_related("delivery_point__contract").get(pk=customer["meter"])
+        User.objects.filter(contract=meter.delivery_point.contract).update(password=password)
+    result = sessions(count)
+    for n, customer in enumerate(result):
+        meter = Meter.objects.select_related("delivery_point__contract").get(pk=customer["meter"])
+        contract = meter.delivery_point.contract
+        User.objects.filter(contract=contract).update(email=f"c{contract.pk}@example.ru")
+        document = Document.objects.filter(contract=contract, number="CL-1").first()
+        if document is None:
+            document = make_vat_invoice(
+                contract, number="CL-1", date=period + dt.timedelta(days=27), period=period
+            )
+        if n % 2:
+            # Half the PDFs exist already (nginx serves them after the portal's check); the
+            # other half are rendered by whichever node gets the first download.
+            from documents.pdf import stored_pdf
+
+            stored_pdf(document)
+        customer.update(
+            contract=contract.pk,
+            email=f"c{contract.pk}@example.ru",
+            password=CLUSTER_PASSWORD,
+            pdf=reverse("documents:vat_invoices_pdf", args=[document.pk]),
+        )
+    return result
+
+
+def cluster_state() -> dict:
+    """What the cluster test checks against what its customers were told."""
+    from billing.models import LedgerEntry
+    from core.models import OutboxMail
+    from payments.models import Payment
+    from services.models import NotificationSent
+
+    payments = [
+        {"id": p.pk, "contract": p.contract_id, "status": p.status, "amount": str(p.amount),
+         "credited": str(p.ledger_entry.credit) if p.ledger_entry else None}
+        for p in Payment.objects.select_related("ledger_entry")
+    ]  # fmt: skip
+    card_entries = LedgerEntry.objects.filter(
+        kind=LedgerEntry.Kind.PAYMENT, source=LedgerEntry.Source.CARD
+    )
+    mails = [
+        {"id": m.pk, "message_id": m.headers.get("Message-ID"), "sent": m.sent_at is not None,
+         "name": m.name, "attempts": m.attempts, "to": m.to}
+        for m in OutboxMail.objects.order_by("pk")
+    ]  # fmt: skip
+    return {
+        "readings": readings_today(),
+        "pending_emails": dict(
+            User.objects.exclude(pending_email="").values_list("contract_id", "pending_email")
+        ),
+        "payments": payments,
+        "card_entries": card_entries.count(),
+        "card_entries_of_payments": card_entries.filter(card_payment__isnull=False).count(),
+        "mails": mails,
+        "notifications": NotificationSent.objects.count(),
+    }
+
+
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
     if command == "sessions":
@@ -82,3 +161,7 @@ if __name__ == "__main__":
         print(json.dumps(meter_list()))
     elif command == "reading-count":
         print(json.dumps(reading_count()))
+    elif command == "cluster-customers":
+        print(json.dumps(cluster_customers(int(args[0]))))
+    elif command == "cluster-state":
+        print(json.dumps(cluster_state()))
