@@ -9,6 +9,7 @@ meters measured (`meters.hourly`). Nothing is stored twice.
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 from billing.ledger import billed_kwh, monthly_charges
 from billing.models import Contract
@@ -32,23 +33,25 @@ def _label(month: dt.date) -> str:
     return MONTH_ABBREVIATIONS[month.month - 1]
 
 
-@dataclass(frozen=True)
 class MonthFigures:
-    """The billed kWh and the charges of the 24 months before this one: two queries that
-    every chart and the forecast read."""
+    """The billed kWh and the charges of the 24 months before this one: one query each,
+    made when first read and shared by every chart and the forecast of a page."""
 
-    today: dt.date
-    billed: dict
-    charged: dict
+    def __init__(self, contract: Contract, today: dt.date):
+        self.contract = contract
+        self.first, self.last = month_start(today, -2 * CHART_MONTHS), month_start(today, -1)
 
     @classmethod
     def load(cls, contract: Contract, today: dt.date) -> "MonthFigures":
-        first, last = month_start(today, -2 * CHART_MONTHS), month_start(today, -1)
-        return cls(
-            today=today,
-            billed=billed_kwh(contract, first, last),
-            charged=monthly_charges(contract, first, last),
-        )
+        return cls(contract, today)
+
+    @cached_property
+    def billed(self) -> dict:
+        return billed_kwh(self.contract, self.first, self.last)
+
+    @cached_property
+    def charged(self) -> dict:
+        return monthly_charges(self.contract, self.first, self.last)
 
 
 def kwh_chart(contract: Contract, today: dt.date, figures: MonthFigures | None = None):
