@@ -26,9 +26,10 @@ def test_the_charts_are_whole_and_say_what_their_tables_say(page, viewport):
     expect(page.get_by_test_id("forecast")).to_contain_text("Ожидается до конца месяца")
     for name in ("Потребление по месяцам", "Стоимость по месяцам"):
         chart = page.locator("figure.chart", has_text=name)
-        expect(chart.locator("svg")).to_be_visible()
-        assert chart.locator("svg").bounding_box()["width"] <= viewport["width"]
-        titles = chart.locator("svg rect title").all_inner_texts()
+        svg = chart.locator("svg.chart-svg")
+        expect(svg).to_be_visible()
+        assert svg.bounding_box()["width"] <= viewport["width"]
+        titles = svg.locator("rect title").all_text_contents()
         chart.get_by_text("Данные графика").click()
         rows = chart.locator("tbody tr")
         expect(rows).to_have_count(12)
@@ -46,11 +47,11 @@ def test_the_charts_are_whole_and_say_what_their_tables_say(page, viewport):
     form.get_by_role("button", name="Сформировать").click()
     expect(page.get_by_role("heading", name="Итого по договору по месяцам")).to_be_visible()
     heat = page.locator("figure.chart", has_text="Почасовое потребление за октябрь 2026")
-    expect(heat.locator("svg rect")).to_have_count(31 * 24)
-    assert heat.locator("svg").bounding_box()["width"] <= viewport["width"]
+    expect(heat.locator("svg.chart-svg rect")).to_have_count(31 * 24)
+    assert heat.locator("svg.chart-svg").bounding_box()["width"] <= viewport["width"]
     profile = page.locator("figure.chart", has_text="Средний рабочий день октябрь 2026")
-    expect(profile.locator("svg polyline")).to_have_count(1)
-    expect(profile.locator("svg rect.chart-peak").first).to_be_attached()
+    expect(profile.locator("svg.chart-svg polyline")).to_have_count(1)
+    expect(profile.locator("svg.chart-svg rect.chart-peak").first).to_be_attached()
     widths = page.evaluate(WIDTHS)
     assert widths["page"] <= viewport["width"], widths
     assert serious_violations(page) == []
