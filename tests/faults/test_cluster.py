@@ -153,7 +153,9 @@ events {{ worker_connections 2048; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log {directory}/access.log;
+    # When, the answer, and which node(s) nginx asked: the test counts each node's share.
+    log_format cluster '$msec $status "$upstream_addr" $request_time "$request"';
+    access_log {directory}/access.log cluster;
     client_body_temp_path {directory}/body;
     proxy_temp_path {directory}/proxy;
     fastcgi_temp_path {directory}/fastcgi;
@@ -497,13 +499,16 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         manage(env, "send_notifications")  # cron: the payments credited so far
         at(0.25)
         kills.append(time.monotonic())
+        node_a_killed_at = time.time()
         node_a.kill()
         at(0.35)
-        # Kill the worker while it is sending. The sink holds every RCPT from now on, the
-        # cron run queues mail, and the kill waits until a mail is held and every mail the
-        # sink accepted is marked sent: no worker is between the sink's «250» and its UPDATE
-        # (the one window where a kill sends a mail twice, core.mail).
+        # Kill the worker while it is sending. The sink holds every RCPT from now on, mail
+        # is queued (20 of the test's own, then the cron run's), and the kill waits until a
+        # mail is held and every mail the sink accepted is marked sent: no worker is between
+        # the sink's «250» and its UPDATE (the one window where a kill sends a mail twice,
+        # core.mail).
         sink.hold()
+        state(env, "queue-mail", "20")  # mail of its own: the worker is certainly sending
         manage(env, "send_notifications")
         held_until = time.monotonic() + 8
         while time.monotonic() < held_until:
@@ -540,6 +545,7 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         time.sleep(2)
         final = state(env, "cluster-state")
         received = list(sink.received)
+        proxied = (tmp / "nginx" / "access.log").read_text().splitlines()
     finally:
         for service in reversed(services):
             service.stop()
@@ -575,6 +581,19 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         mails_retried=sum(1 for m in final["mails"] if m["attempts"] > 1),
         notifications=final["notifications"],
     )
+    node_a, node_b = f"127.0.0.1:{ports['a']}", f"127.0.0.1:{ports['b']}"
+    served = Counter()
+    a_after_kill = []
+    for line in proxied:
+        moment, status, upstreams = line.split(" ", 3)[:3]
+        asked = upstreams.strip('"').split(", ")
+        last = asked[-1]
+        served[{node_a: "a", node_b: "b"}.get(last, "nginx")] += 1
+        if node_a in asked and len(asked) > 1:
+            served["a_then_b"] += 1
+        if last == node_a and float(moment) > node_a_killed_at + KILL_GRACE:
+            a_after_kill.append(line)
+    figures["served_by"] = dict(served)
     print("\ncluster figures:", json.dumps(figures, ensure_ascii=False))
     slowest = sorted(log.requests, key=lambda r: r[0] - r[1])[:8]
     print("slowest:", [(url, round(e - s, 1), round(s - start, 1), code)
@@ -582,6 +601,9 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
 
     # --- what must be true ---------------------------------------------------------------
     assert unexplained == [], unexplained[:20]
+    # Both nodes served; after its kill node A served nothing (nginx passed its share to B).
+    assert served["a"] > 0 and served["b"] > 0, served
+    assert a_after_kill == [], a_after_kill[:5]
     assert len(log.readings) == CUSTOMERS
     assert figures["readings_accepted"] > 0 and log.pdfs > 0
     assert log.paid and log.email_changes, "no payment or e-mail change succeeded at all"
