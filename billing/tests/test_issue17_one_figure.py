@@ -58,8 +58,7 @@ def test_the_debt_and_the_penalty_are_the_same_figures_on_the_account_history_an
         )
     )
     assert (
-        "На конец периода Задолженность: 33 464,06 руб.; Пени начисленные: 1 234,56 руб."
-        in history
+        "На конец периода Задолженность: 33 464,06 руб.; Пени начисленные: 1 234,56 руб." in history
     )
 
     statement = _text(
@@ -80,9 +79,7 @@ def test_no_page_says_there_is_no_penalty_while_one_is_calculated(alice_client, 
 
     account = _text(alice_client.get(reverse("billing:account")))
     assert "Пени начисленные нет" in account
-    assert (
-        f"Пени по расчету на 03.12.2026, еще не начисленные {money(calculated)}" in account
-    )
+    assert f"Пени по расчету на 03.12.2026, еще не начисленные {money(calculated)}" in account
     history = _text(alice_client.get(reverse("billing:history"), {"date_from": "2026-10-01"}))
     for text in (account, history):
         assert "Пени нет" not in text and "Пени: нет" not in text
