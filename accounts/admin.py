@@ -5,21 +5,18 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import organisations, services
+from accounts import organisations, services, two_factor
 from accounts.models import (
-    AuthenticatorApp,
     ContractClaim,
     Invitation,
     Membership,
     Organisation,
     OrganisationContract,
-    RecoveryCodes,
     User,
 )
 from accounts.people import person_name
@@ -79,6 +76,7 @@ class UserAdmin(BaseUserAdmin):
         "email",
         "confirmation",
         "lockout",
+        "two_factor",
         "is_active",
         "is_staff",
     )
@@ -107,7 +105,13 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     )
-    actions = ("unlock_login", "approve_registration", "resend_confirmation", "deactivate")
+    actions = (
+        "unlock_login",
+        "approve_registration",
+        "resend_confirmation",
+        "reset_two_factor",
+        "deactivate",
+    )
 
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser or obj is None:
@@ -194,6 +198,9 @@ class UserAdmin(BaseUserAdmin):
                     recent.order_by("-failures_since_start").values("failures_since_start")[:1]
                 ),
                 last_failure=Subquery(recent.order_by("-attempt_time").values("attempt_time")[:1]),
+                two_factor_on=Exists(
+                    TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+                ),
             )
         )
 
@@ -208,6 +215,22 @@ class UserAdmin(BaseUserAdmin):
         if user.awaits_confirmation:
             return "ждет подтверждения"
         return "—"
+
+    @admin.display(description="двухфакторный вход", boolean=True)
+    def two_factor(self, user: User) -> bool:
+        return bool(getattr(user, "two_factor_on", False))
+
+    @admin.action(description="Отключить двухфакторный вход (человек потерял телефон и коды)")
+    def reset_two_factor(self, request, queryset):
+        """After staff checked the person by phone; the person logs in with the password and
+        switches it on again (their organisation may require it at once)."""
+        count = 0
+        for user in queryset:
+            if two_factor.is_on(user):
+                two_factor.switch_off(user, request=request)
+                organisations.end_sessions(user)
+                count += 1
+        self.message_user(request, f"Двухфакторный вход отключен учетным записям: {count}.")
 
     @admin.display(description="вход")
     def lockout(self, user: User) -> str:
@@ -484,28 +507,9 @@ class ContractClaimAdmin(admin.ModelAdmin):
             )
 
 
-# django-otp's own admin pages, under the Russian names of the proxies (issue 19).
+# django-otp's own device pages are not shown (English, and a person's secrets): staff see
+# and reset a person's two-factor login on the user (UserAdmin), and get their own device
+# from `manage.py staff_totp` (issue 19).
 for _otp_model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_otp_model):
         admin.site.unregister(_otp_model)
-
-
-@admin.register(AuthenticatorApp)
-class AuthenticatorAppAdmin(TOTPDeviceAdmin):
-    """A person's authenticator app; a superuser gives a staff member one here (its QR code
-    is on the list) when ADMIN_REQUIRE_2FA is on."""
-
-
-@admin.register(RecoveryCodes)
-class RecoveryCodesAdmin(admin.ModelAdmin):
-    """Recovery codes are shown to their owner once; staff see only how many are left."""
-
-    list_display = ("user", "name", "confirmed", "codes_left")
-    search_fields = ("user__username", "user__email")
-    raw_id_fields = ("user",)
-    fields = ("user", "name", "confirmed", "codes_left")
-    readonly_fields = ("codes_left",)
-
-    @admin.display(description="кодов осталось")
-    def codes_left(self, device) -> int:
-        return device.token_set.count()

@@ -4,8 +4,8 @@
 core.adminsite) by AccountsConfig.ready, so every app's `admin.register` stays as it is.
 With the setting on it does what django-otp's OTPAdminSite does: the login page asks for
 the code (OTPAdminAuthenticationForm) and only a verified session is let in; with it off
-(development, tests) the site is unchanged. A staff member's device is made by a
-superuser in the admin («TOTP devices»); the first superuser enters with a code from
+(development, tests) the site is unchanged. A staff member's device comes from
+`manage.py staff_totp <login>`; the first superuser can also enter with a code from
 `manage.py addstatictoken <login>`.
 """
 

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from accounts.models import User, login_name
+from accounts.models import Membership, Role, User, login_name
 from accounts.organisations import open_organisation
 
 # Demo-only credentials, printed by seed_demo and listed in the README.
@@ -15,6 +15,35 @@ DEMO_USERS = (
     (("kemerovo", "2002"), "energo@kmz.example"),
     (("berezovsky", "0001с"), "ivanov@example.ru"),
 )
+
+# Employees of the «Кузбасский хлеб» organisation (contract 1001), logging in by e-mail.
+DEMO_EMPLOYEES = (
+    ("buhgalter@kuzhleb.example", Role.ACCOUNTANT, ("Петрова", "Анна", "Сергеевна")),
+    ("energetik@kuzhleb.example", Role.ENGINEER, ("Сидоров", "Олег", "Иванович")),
+)
+
+
+def _employees(owner: User, logins: list[str]) -> None:
+    organisation = owner.membership.organisation
+    for email, role, (last_name, first_name, middle_name) in DEMO_EMPLOYEES:
+        user, created = User.objects.get_or_create(
+            username=email,
+            defaults={
+                "email": email,
+                "email_confirmed_at": timezone.now(),
+                "last_name": last_name,
+                "first_name": first_name,
+                "middle_name": middle_name,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        membership, _ = Membership.objects.get_or_create(
+            user=user, defaults={"organisation": organisation, "role": role}
+        )
+        membership.contracts.add(owner.contract)
+        logins.append(f"  {Role(role).label}: {email} / {DEMO_PASSWORD} (вход по e-mail)")
 
 
 def seed(ctx: dict, stdout) -> None:
@@ -36,6 +65,8 @@ def seed(ctx: dict, stdout) -> None:
             user.save(update_fields=["password"])
         open_organisation(user)
         logins.append(f"  г. {contract.branch.name} / {contract.number} / {DEMO_PASSWORD}")
+        if key == ("kemerovo", "1001"):
+            _employees(user, logins)
     admin, created = User.objects.get_or_create(
         username=ADMIN_LOGIN,
         defaults={

@@ -4,8 +4,6 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from billing.models import Branch, Contract, Customer
 
@@ -303,21 +301,3 @@ class ContractClaim(models.Model):
         if (now or timezone.now()) >= self.expires_at:
             return "код просрочен"
         return "ждет кода"
-
-
-class AuthenticatorApp(TOTPDevice):
-    """django-otp's TOTP device under a Russian name, for the admin (accounts.two_factor)."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "приложение для входа"
-        verbose_name_plural = "приложения для входа"
-
-
-class RecoveryCodes(StaticDevice):
-    """django-otp's static device: a person's ten single-use recovery codes."""
-
-    class Meta:
-        proxy = True
-        verbose_name = "набор кодов восстановления"
-        verbose_name_plural = "наборы кодов восстановления"

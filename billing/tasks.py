@@ -3,6 +3,7 @@
 import datetime as dt
 
 from celery import shared_task
+from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -19,7 +20,11 @@ def accrue_penalties() -> None:
     call_command("accrue_penalties", date=last_day)
 
 
-@shared_task(acks_late=True)
+@shared_task(
+    acks_late=True,
+    soft_time_limit=settings.IMPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.IMPORT_TIME_LIMIT,
+)
 def run_upload(batch_pk: int) -> str:
     """An admin upload of a billing file (ImportBatch): see billing.uploads.run."""
     return uploads.run(batch_pk)

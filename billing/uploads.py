@@ -7,7 +7,9 @@ file, and writes its progress and its `file:line: column: reason` report on
 the batch (the ImportBatch admin page shows them). A run is claimed with a
 conditional UPDATE (core.jobs.claim, shared with the customers' uploads); a
 run killed mid-way wrote nothing (the import's write is one transaction) and
-is taken over once its claim is UPLOAD_CLAIM_TIMEOUT old.
+is taken over once its claim is older than the task's hard time limit. Past
+the soft limit (IMPORT_SOFT_TIME_LIMIT) the import stops, its transaction rolls
+back and the batch says so.
 """
 
 import datetime as dt
@@ -15,6 +17,8 @@ import logging
 from io import StringIO
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -27,8 +31,18 @@ from core import jobs
 
 logger = logging.getLogger(__name__)
 
-# Longer than any upload may run (a worker's time limit), shorter than a day.
-UPLOAD_CLAIM_TIMEOUT = dt.timedelta(hours=1)
+
+def claim_timeout() -> dt.timedelta:
+    """A running batch older than this lost its worker: the hard time limit and a margin."""
+    return dt.timedelta(seconds=settings.IMPORT_TIME_LIMIT + 60)
+
+
+def time_limit_message() -> str:
+    minutes = settings.IMPORT_SOFT_TIME_LIMIT // 60
+    return (
+        f"Загрузка шла дольше {minutes} мин. и остановлена: ничего не записано. "
+        "Разделите файл на части."
+    )
 
 
 def submit(upload: UploadedFile, kind: str, dry_run: bool, user) -> ImportBatch:
@@ -51,7 +65,7 @@ def submit(upload: UploadedFile, kind: str, dry_run: bool, user) -> ImportBatch:
 
 def run(batch_pk: int) -> str:
     """Run the import of a submitted batch once; returns its final status."""
-    if not jobs.claim(ImportBatch, batch_pk, stale_after=UPLOAD_CLAIM_TIMEOUT, rows_checked=0):
+    if not jobs.claim(ImportBatch, batch_pk, stale_after=claim_timeout(), rows_checked=0):
         return ImportBatch.objects.get(pk=batch_pk).status
     batch = ImportBatch.objects.get(pk=batch_pk)
     command, _ = IMPORTS[batch.kind]
@@ -66,6 +80,11 @@ def run(batch_pk: int) -> str:
             status = ImportBatch.Status.DONE
         except CommandError as error:
             err.write(str(error))
+            status = ImportBatch.Status.FAILED
+        except SoftTimeLimitExceeded:
+            logger.warning("billing upload %s: soft time limit exceeded", batch_pk)
+            err = StringIO(time_limit_message())
+            out = StringIO()
             status = ImportBatch.Status.FAILED
     prefix = f"{target.parent}/"
     report = "\n".join(

@@ -44,9 +44,11 @@ def _state(value: Decimal, debt: str, credit: str) -> dict:
 
 
 def _states(balances: dict) -> dict:
+    """The two accounts in the words of every page: «Задолженность» is energy only, and
+    booked penalties are «Пени начисленные» (a calculated penalty may not be booked yet)."""
     return {
         "energy": _state(balances["energy"], "Задолженность", "Переплата"),
-        "penalty": _state(balances["penalty"], "Пени", "Переплата по пени"),
+        "penalty": _state(balances["penalty"], "Пени начисленные", "Переплата по пени"),
     }
 
 
@@ -63,8 +65,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "contract": contract,
         "summary": summary,
         # «Задолженность» is the energy account only; penalties are their own account.
-        "energy": _state(summary["energy"], "Задолженность", "Переплата"),
-        "penalty": _state(summary["penalty"], "Пени начисленные", "Переплата по пени"),
+        **_states(summary),
         "report": penalty_report(contract, today),
         "forecast": forecast,
         "forecast_words": analytics.forecast_words(forecast) if forecast else "",

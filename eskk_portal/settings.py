@@ -439,6 +439,14 @@ if not 0 < UPLOAD_SOFT_TIME_LIMIT <= UPLOAD_TIME_LIMIT:
     raise ImproperlyConfigured(
         "UPLOAD_SOFT_TIME_LIMIT_SECONDS must be positive and at most UPLOAD_TIME_LIMIT_SECONDS."
     )
+# An operator's billing file uploaded in the admin (up to 2 000 000 rows, a couple of
+# minutes at the measured import rate) is stopped past these limits, nothing written.
+IMPORT_SOFT_TIME_LIMIT = env.int("IMPORT_SOFT_TIME_LIMIT_SECONDS", default=1800)
+IMPORT_TIME_LIMIT = env.int("IMPORT_TIME_LIMIT_SECONDS", default=1900)
+if not 0 < IMPORT_SOFT_TIME_LIMIT <= IMPORT_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "IMPORT_SOFT_TIME_LIMIT_SECONDS must be positive and at most IMPORT_TIME_LIMIT_SECONDS."
+    )
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(env.path("CELERY_BEAT_SCHEDULE", default=VAR_DIR / "beat"))

@@ -2,6 +2,7 @@
 with the password and a code; ten recovery codes work once each; an owner may require it
 of Carol and every other person; staff need it in the admin when ADMIN_REQUIRE_2FA is on."""
 
+import re
 import time
 from base64 import b32encode
 
@@ -180,3 +181,37 @@ def test_staff_enter_the_admin_with_the_password_alone_when_not_required(client,
     )
     assert login.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_an_operator_gives_staff_an_app_for_the_admin(stella, settings, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("staff_totp", "stella", stdout=out)
+    secret = re.search(r"Ключ для приложения: ([A-Z2-7 ]+)", out.getvalue()).group(1)
+    device = TOTPDevice.objects.get(user=stella, confirmed=True)
+    assert (
+        pyotp.TOTP(secret.replace(" ", "")).now()
+        == pyotp.TOTP(b32encode(device.bin_key).decode()).now()
+    )
+
+
+def test_the_command_refuses_a_customer(alice):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("staff_totp", alice.username)
+
+
+def test_staff_switch_off_a_persons_two_factor_login(client, alice, stella):
+    owner = Client()
+    owner.force_login(alice)
+    switch_on(owner, alice)
+    client.force_login(stella)
+    changelist = reverse("admin:accounts_user_changelist")
+    assert "icon-yes" in client.get(changelist, {"q": "1001"}).content.decode()
+    client.post(changelist, {"action": "reset_two_factor", "_selected_action": [alice.pk]})
+    assert not two_factor.is_on(alice)
+    assert owner.get(reverse("billing:account")).status_code == 302  # her sessions ended

@@ -183,3 +183,36 @@ def test_staff_may_save_category_3_at_1000_kw(staff_client, alice_contract):
     assert response.status_code == 302
     alice_contract.refresh_from_db()
     assert (alice_contract.price_category, alice_contract.max_power_kw) == (3, Decimal("1000"))
+
+
+def test_the_upload_task_has_a_time_limit(settings):
+    """Issue 23 (Medium 4): an operator's file in the admin runs in the worker with a limit."""
+    from billing import tasks
+
+    assert tasks.run_upload.soft_time_limit == settings.IMPORT_SOFT_TIME_LIMIT == 1800
+    assert tasks.run_upload.time_limit == settings.IMPORT_TIME_LIMIT == 1900
+    assert tasks.run_upload.acks_late
+
+
+def test_an_upload_past_the_soft_time_limit_writes_nothing_and_says_so(staff_client, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from billing import importers
+
+    original = None
+
+    def slow_write(self, records):
+        # The limit strikes after the first batch is written: its transaction rolls back.
+        original(self, records)
+        assert Contract.objects.exists()
+        raise SoftTimeLimitExceeded()
+
+    importer = importers.IMPORTS["contracts"][1]
+    original = importer.write_batch
+    monkeypatch.setattr(importer, "write_batch", slow_write)
+    page = upload(staff_client, CONTRACTS).content.decode()
+    batch = ImportBatch.objects.get()
+    assert batch.status == "failed"
+    assert "Загрузка шла дольше 30 мин. и остановлена: ничего не записано." in batch.report
+    assert "ничего не записано" in page
+    assert not Contract.objects.exists()

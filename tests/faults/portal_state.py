@@ -118,6 +118,20 @@ def cluster_customers(count: int) -> list[dict]:
     return result
 
 
+def queue_mail(count: int) -> int:
+    """`count` mails of the test's own through the outbox (core.mail.queue), in one transaction."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.db import transaction
+
+    from core import mail
+
+    with transaction.atomic():
+        for n in range(count):
+            message = EmailMultiAlternatives("Проверка", f"Письмо {n}", to=[f"probe{n}@example.ru"])
+            mail.queue(message, name="faults/cluster")
+    return count
+
+
 def cluster_state() -> dict:
     """What the cluster test checks against what its customers were told."""
     from billing.models import LedgerEntry
@@ -163,5 +177,7 @@ if __name__ == "__main__":
         print(json.dumps(reading_count()))
     elif command == "cluster-customers":
         print(json.dumps(cluster_customers(int(args[0]))))
+    elif command == "queue-mail":
+        print(json.dumps(queue_mail(int(args[0]))))
     elif command == "cluster-state":
         print(json.dumps(cluster_state()))

@@ -153,7 +153,9 @@ events {{ worker_connections 2048; }}
 http {{
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
-    access_log {directory}/access.log;
+    # When, the answer, and which node(s) nginx asked: the test counts each node's share.
+    log_format cluster '$msec $status "$upstream_addr" $request_time "$request"';
+    access_log {directory}/access.log cluster;
     client_body_temp_path {directory}/body;
     proxy_temp_path {directory}/proxy;
     fastcgi_temp_path {directory}/fastcgi;
@@ -420,6 +422,7 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
     bank_env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))},
         "DJANGO_SETTINGS_MODULE": "gateway.bank.settings",
+        "DEBUG": "false",
         "BANK_SECRET_KEY": env["SECRET_KEY"][::-1],
         "BANK_DATABASE_URL": cluster.fresh_database("eskk_cluster_bank"),
         "BANK_ALLOWED_HOSTS": "127.0.0.1",
@@ -431,10 +434,15 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
     celery = str(ROOT / ".venv/bin/celery")
     log = Log()
     figures = {}
+
+    def spawn(name, command, environment):
+        services.append(Service(name, command, environment, logs))
+        return services[-1]
+
     try:
-        services.append(Service("redis", [redis_bin, "--port", str(ports["redis"]),
-                                          "--bind", "127.0.0.1", "--save", "", "--appendonly",
-                                          "no", "--dir", str(tmp / "redis")], env, logs))  # fmt: skip
+        spawn("redis", [redis_bin, "--port", str(ports["redis"]), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no", "--dir", str(tmp / "redis")],
+              env)  # fmt: skip
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "seed_demo", "--allow-production", "--contracts", str(CUSTOMERS),
@@ -448,30 +456,30 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         # The compose file's web command, with a worker timeout for a shared 2-core machine
         # (a first PDF took 20 s there under the full load of four test runs).
         def node(name):
-            return Service(name, [gunicorn, "eskk_portal.wsgi", "--bind",
-                                  f"127.0.0.1:{ports[name]}", "--workers", "4", "--timeout", "60",
-                                  "--log-level", "warning"], env, logs)  # fmt: skip
+            return spawn(name, [gunicorn, "eskk_portal.wsgi", "--bind",
+                                f"127.0.0.1:{ports[name]}", "--workers", "4", "--timeout", "60",
+                                "--log-level", "warning"], env)  # fmt: skip
 
-        node_a, node_b = node("a"), node("b")
-        bank = Service("bank", [gunicorn, "eskk_portal.wsgi", "--bind",
-                                f"127.0.0.1:{ports['bank']}", "--workers", "2", "--threads",
-                                "8", "--log-level", "warning"], bank_env, logs)  # fmt: skip
+        node_a = node("a")
+        node("b")
+        spawn("bank", [gunicorn, "eskk_portal.wsgi", "--bind", f"127.0.0.1:{ports['bank']}",
+                       "--workers", "2", "--threads", "8", "--log-level", "warning"],
+              bank_env)  # fmt: skip
         config = nginx_config(
             tmp / "nginx", ports["nginx"], [ports["a"], ports["b"]], static, media
         )
-        proxy = Service("nginx", [nginx_bin, "-p", str(tmp / "nginx"), "-c", str(config),
-                                  "-e", str(tmp / "nginx" / "error.log")], env, logs)  # fmt: skip
+        spawn("nginx", [nginx_bin, "-p", str(tmp / "nginx"), "-c", str(config),
+                        "-e", str(tmp / "nginx" / "error.log")], env)  # fmt: skip
 
         def start_worker():
-            return Service("worker", [celery, "-A", "eskk_portal", "worker", "-Q",
-                                      "mail,documents,imports", "--concurrency", "2",
-                                      "--loglevel", "WARNING", "--without-gossip",
-                                      "--without-mingle", "-n", "worker@cluster"], env, logs)  # fmt: skip
+            return spawn("worker", [celery, "-A", "eskk_portal", "worker", "-Q",
+                                    "mail,documents,imports", "--concurrency", "2",
+                                    "--loglevel", "WARNING", "--without-gossip",
+                                    "--without-mingle", "-n", "worker@cluster"], env)  # fmt: skip
 
         worker = start_worker()
-        beat = Service("beat", [celery, "-A", "eskk_portal", "beat", "--loglevel", "WARNING",
-                                "--schedule", str(tmp / "beat")], env, logs)  # fmt: skip
-        services += [node_a, node_b, bank, proxy, worker, beat]
+        spawn("beat", [celery, "-A", "eskk_portal", "beat", "--loglevel", "WARNING",
+                       "--schedule", str(tmp / "beat")], env)  # fmt: skip
         for port in (ports["a"], ports["b"]):
             wait_http(f"http://127.0.0.1:{port}/readyz/")
         wait_http(f"http://127.0.0.1:{ports['bank']}/gateway/pay/0/", ok=(404,))
@@ -497,13 +505,16 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         manage(env, "send_notifications")  # cron: the payments credited so far
         at(0.25)
         kills.append(time.monotonic())
+        node_a_killed_at = time.time()
         node_a.kill()
         at(0.35)
-        # Kill the worker while it is sending. The sink holds every RCPT from now on, the
-        # cron run queues mail, and the kill waits until a mail is held and every mail the
-        # sink accepted is marked sent: no worker is between the sink's «250» and its UPDATE
-        # (the one window where a kill sends a mail twice, core.mail).
+        # Kill the worker while it is sending. The sink holds every RCPT from now on, mail
+        # is queued (20 of the test's own, then the cron run's), and the kill waits until a
+        # mail is held and every mail the sink accepted is marked sent: no worker is between
+        # the sink's «250» and its UPDATE (the one window where a kill sends a mail twice,
+        # core.mail).
         sink.hold()
+        state(env, "queue-mail", "20")  # mail of its own: the worker is certainly sending
         manage(env, "send_notifications")
         held_until = time.monotonic() + 8
         while time.monotonic() < held_until:
@@ -518,7 +529,6 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         manage(env, "send_notifications")  # queued while no worker runs: kept in Redis
         at(0.55)
         worker = start_worker()
-        services.append(worker)
         for thread in threads:
             thread.join(timeout=SECONDS + 240)
         assert not any(t.is_alive() for t in threads), "a customer is stuck"
@@ -540,6 +550,7 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         time.sleep(2)
         final = state(env, "cluster-state")
         received = list(sink.received)
+        proxied = (tmp / "nginx" / "access.log").read_text().splitlines()
     finally:
         for service in reversed(services):
             service.stop()
@@ -575,6 +586,19 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         mails_retried=sum(1 for m in final["mails"] if m["attempts"] > 1),
         notifications=final["notifications"],
     )
+    address_a, address_b = f"127.0.0.1:{ports['a']}", f"127.0.0.1:{ports['b']}"
+    served = Counter()
+    a_after_kill = []
+    for line in proxied:
+        moment, status, upstreams = line.split(" ", 3)[:3]
+        asked = upstreams.strip('"').split(", ")
+        last = asked[-1]
+        served[{address_a: "a", address_b: "b"}.get(last, "nginx")] += 1
+        if address_a in asked and len(asked) > 1:
+            served["a_then_b"] += 1
+        if last == address_a and float(moment) > node_a_killed_at + KILL_GRACE:
+            a_after_kill.append(line)
+    figures["served_by"] = dict(served)
     print("\ncluster figures:", json.dumps(figures, ensure_ascii=False))
     slowest = sorted(log.requests, key=lambda r: r[0] - r[1])[:8]
     print("slowest:", [(url, round(e - s, 1), round(s - start, 1), code)
@@ -582,6 +606,9 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
 
     # --- what must be true ---------------------------------------------------------------
     assert unexplained == [], unexplained[:20]
+    # Both nodes served; after its kill node A served nothing (nginx passed its share to B).
+    assert served["a"] > 0 and served["b"] > 0, served
+    assert a_after_kill == [], a_after_kill[:5]
     assert len(log.readings) == CUSTOMERS
     assert figures["readings_accepted"] > 0 and log.pdfs > 0
     assert log.paid and log.email_changes, "no payment or e-mail change succeeded at all"
