@@ -445,7 +445,9 @@ def confirm_contract(claim: ContractClaim, code: str, *, request=None) -> Contra
 
 def _attach_claimed(claim: ContractClaim, code: str, request) -> Contract | None:
     claim = (
-        ContractClaim.objects.select_for_update()
+        # Only the claim's row is locked: its contract is a nullable join, which PostgreSQL
+        # cannot lock (FOR UPDATE on the nullable side of an outer join).
+        ContractClaim.objects.select_for_update(of=("self",))
         .select_related("organisation__customer", "contract__customer", "contract__branch")
         .get(pk=claim.pk)
     )

@@ -1,7 +1,9 @@
 """Demo customers, contracts and their ledger; a large set for benchmarks on request."""
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 
 from billing.models import Branch, Contract, Customer, KeyRateConfirmation, LedgerEntry
 from billing.services import accrue_penalties
@@ -10,27 +12,29 @@ from billing.vat import vat_amount, vat_rate_for
 from core.bulk import copy_rows
 from core.dates import month_end, month_start
 from core.formatting import round_money
+from meters.demo import contract_month_kwh
 
 BRANCHES = (("kemerovo", "Кемерово"), ("berezovsky", "Березовский"))
 
-# (branch, number, date, name, inn, kpp, address, category, voltage, max power kW, monthly kWh)
+# (branch, number, date, name, inn, kpp, address, category, voltage, max power kW); the
+# monthly kWh the invoices bill come from the demo meters (meters.demo.contract_month_kwh).
 DEMO_CONTRACTS = (
     (
         "kemerovo", "1001", dt.date(2018, 3, 1), "ООО «Кузбасский хлеб»", "4205000016", "420501001",
-        "650000, Кемеровская обл., г. Кемерово, ул. Мира, 1", 1, "НН", Decimal("150"), 5200,
+        "650000, Кемеровская обл., г. Кемерово, ул. Мира, 1", 1, "НН", Decimal("150"),
     ),
     (
         "kemerovo", "2002", dt.date(2015, 7, 15), "АО «Кемеровский механический завод»", "4205000023",
         "420501001", "650021, Кемеровская обл., г. Кемерово, ул. Островского, 32", 3, "СН2",
-        Decimal("1200"), 310000,
+        Decimal("1200"),
     ),
     (
         "berezovsky", "0001с", dt.date(2020, 1, 20), "ИП Иванов Иван Иванович", "420500001006", "",
-        "652420, Кемеровская обл., г. Березовский, пр-кт Ленина, 14", 2, "НН", Decimal("15"), 1800,
+        "652420, Кемеровская обл., г. Березовский, пр-кт Ленина, 14", 2, "НН", Decimal("15"),
     ),
     (
         "kemerovo", "3003", dt.date(2021, 4, 1), "ООО «Новая котельная»", "4205000030", "420501001",
-        "650099, Кемеровская обл., г. Кемерово, ул. Весенняя, 7", 1, "НН", Decimal("50"), 900,
+        "650099, Кемеровская обл., г. Кемерово, ул. Весенняя, 7", 1, "НН", Decimal("50"),
     ),
 )  # fmt: skip
 # A contract with no cabinet yet, for trying registration (README): its e-mail in billing
@@ -40,17 +44,18 @@ UNREGISTERED_EMAIL = "kotelnaya@example.ru"
 
 PRICE_PER_KWH = Decimal("8.4275")
 ZERO = Decimal("0.00")
-DEMO_MONTHS = 12
+DEMO_MONTHS = 24  # as many months as meters.demo has readings
 
 
 def ledger_history(
-    contract: Contract, monthly_kwh: int, months: int, today: dt.date
+    contract: Contract, volume_of: Callable[[dt.date], Decimal], months: int, today: dt.date
 ) -> list[LedgerEntry]:
-    """Monthly accruals and the payments for them; the last month stays unpaid."""
+    """Monthly accruals of the metered kWh (`volume_of(period)`) and the payments for them;
+    the last month stays unpaid."""
     entries = []
     for back in range(months, 0, -1):
         period = month_start(today, -back)
-        volume = Decimal(monthly_kwh + (back * 37) % 500)
+        volume = volume_of(period)
         net = round_money(volume * PRICE_PER_KWH)
         vat = vat_amount(net, vat_rate_for(period))
         doc = f"{contract.number}-{period:%Y%m}"
@@ -90,7 +95,6 @@ def seed(ctx: dict, stdout) -> None:
         category,
         voltage,
         power,
-        kwh,
     ) in DEMO_CONTRACTS:
         customer, _ = Customer.objects.get_or_create(
             inn=inn, kpp=kpp, defaults={"name": name, "legal_address": address}
@@ -105,7 +109,9 @@ def seed(ctx: dict, stdout) -> None:
             ),
         )  # fmt: skip
         if created:
-            LedgerEntry.objects.bulk_create(ledger_history(contract, kwh, DEMO_MONTHS, today))
+            # The invoices bill what the demo meters measured (meters.demo's one plan).
+            volume_of = partial(contract_month_kwh, (branch, number))
+            LedgerEntry.objects.bulk_create(ledger_history(contract, volume_of, DEMO_MONTHS, today))
         contracts[(branch, number)] = contract
     ctx["branches"] = branches
     ctx["unregistered_contract"] = contracts[UNREGISTERED_CONTRACT]

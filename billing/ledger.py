@@ -1,6 +1,7 @@
 """The contract's account (лицевой счет) as figures derived from the ledger."""
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Max, Sum
@@ -116,3 +117,55 @@ def advance_payment_documents(contract: Contract, period: dt.date, limit: int = 
             return f"{text}, …" if text else part[:limit]
         text = joined
     return text
+
+
+@dataclass(frozen=True)
+class BilledMonth:
+    """The kWh billed for one month of supply, and the corrections among them."""
+
+    kwh: Decimal
+    corrected_kwh: Decimal = Decimal(0)
+    corrections: tuple[str, ...] = ()  # their document numbers
+
+
+def billed_kwh(contract: Contract, first: dt.date, last: dt.date) -> dict[dt.date, BilledMonth]:
+    """kWh billed for each month of supply from `first` to `last` (the months' first days):
+    the accruals' volumes with their corrections, by the period they bill."""
+    rows = (
+        LedgerEntry.objects.filter(
+            contract=contract,
+            period__gte=first,
+            period__lte=last,
+            volume_kwh__isnull=False,
+            kind__in=(LedgerEntry.Kind.ACCRUAL, LedgerEntry.Kind.CORRECTION),
+        )
+        .order_by("period", "date", "pk")
+        .values_list("period", "kind", "doc_number", "volume_kwh")
+    )
+    months: dict[dt.date, BilledMonth] = {}
+    for period, kind, number, kwh in rows:
+        month = months.get(period, BilledMonth(Decimal(0)))
+        if kind == LedgerEntry.Kind.CORRECTION:
+            month = BilledMonth(
+                month.kwh + kwh, month.corrected_kwh + kwh, (*month.corrections, number)
+            )
+        else:
+            month = BilledMonth(month.kwh + kwh, month.corrected_kwh, month.corrections)
+        months[period] = month
+    return months
+
+
+def monthly_charges(contract: Contract, first: dt.date, last: dt.date) -> dict[dt.date, Decimal]:
+    """The energy charged for each month of supply (with НДС, corrections included)."""
+    rows = (
+        LedgerEntry.objects.filter(
+            contract=contract,
+            period__gte=first,
+            period__lte=last,
+            kind__in=(LedgerEntry.Kind.ACCRUAL, LedgerEntry.Kind.CORRECTION),
+        )
+        .order_by()
+        .values_list("period")
+        .annotate(total=Sum("debit") - Sum("credit"))
+    )
+    return {period: total for period, total in rows}

@@ -8,11 +8,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from accounts.organisations import contracts_overview
+from billing import analytics
 from billing.forms import HistoryFilterForm, PenaltyDateForm
 from billing.ledger import account_summary, energy_and_penalty_balances
 from billing.models import Contract, LedgerEntry
 from billing.services import penalty_report
+from calculator.services import cheaper_category
 from core.access import contract_required
+from core.dates import month_start
 
 RECENT_ENTRIES = 5
 HISTORY_PAGE_SIZE = 25
@@ -55,6 +58,8 @@ def account(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     summary = account_summary(request.contract)
     contract = _get_contract(request)
+    figures = analytics.MonthFigures.load(contract, today)
+    forecast = analytics.month_forecast(contract, today, figures)
     context = {
         "title": "Лицевой счет",
         "contract": contract,
@@ -62,6 +67,11 @@ def account(request: HttpRequest) -> HttpResponse:
         # «Задолженность» is the energy account only; penalties are their own account.
         **_states(summary),
         "report": penalty_report(contract, today),
+        "forecast": forecast,
+        "forecast_words": analytics.forecast_words(forecast) if forecast else "",
+        "hint": cheaper_category(contract, month_start(today, -1)),
+        "kwh_chart": analytics.kwh_chart(contract, today, figures),
+        "cost_chart": analytics.cost_chart(contract, today, figures),
         "recent": list(_entries(request)[:RECENT_ENTRIES]),
         # A person with several contracts sees all of them at a glance (issue 19).
         "overview": (

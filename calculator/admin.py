@@ -4,7 +4,6 @@ from calculator.models import (
     CapacityPeakHour,
     FlatRate,
     HourlyRate,
-    HourlyVolume,
     MonthHours,
     MonthlyRate,
     TariffMonth,
@@ -73,14 +72,4 @@ class CapacityPeakHourAdmin(admin.ModelAdmin):
     list_display = ("id", "date", "hour")
     list_editable = ("hour",)
     date_hierarchy = "date"
-    list_per_page = 100
-
-
-@admin.register(HourlyVolume)
-class HourlyVolumeAdmin(admin.ModelAdmin):
-    list_display = ("contract", "date", "hour", "kwh")
-    list_select_related = ("contract__branch",)
-    search_fields = ("contract__number", "contract__customer__name")
-    date_hierarchy = "date"
-    raw_id_fields = ("contract",)
     list_per_page = 100

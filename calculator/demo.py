@@ -1,5 +1,5 @@
-"""Demo tariffs for the last three months, their peak hours and zone intervals, and hourly
-data of the category-3 demo contract.
+"""Demo tariffs for the last three months, their peak hours and zone intervals (the hourly
+data of the category 3–6 demo contracts is the meters' demo: meters.demo).
 
 The figures are made up (of the right order for Кузбасс) and every month is
 marked `is_demo`, so the page says «демонстрационные тарифы». A month that
@@ -19,7 +19,6 @@ from calculator.models import (
     FlatRate,
     HourlyKind,
     HourlyRate,
-    HourlyVolume,
     MonthHours,
     MonthHoursKind,
     MonthlyKind,
@@ -159,14 +158,6 @@ def create_month_hours(month: dt.date) -> None:
     )
 
 
-def demo_hourly_kwh(day: dt.date, hour: int) -> Decimal:
-    """A works' load: two shifts on working days, a base load at night and on weekends."""
-    wobble = Decimal((day.day * 11 + hour * 5) % 23)
-    if day.weekday() >= 5:
-        return Decimal(220) + wobble
-    return (Decimal(600) if 8 <= hour <= 19 else Decimal(300)) + wobble
-
-
 def seed(ctx: dict, stdout) -> None:
     today = dt.date.today()
     months = [month_start(today, -back) for back in range(DEMO_MONTHS, 0, -1)]
@@ -175,17 +166,4 @@ def seed(ctx: dict, stdout) -> None:
         if month not in existing:
             create_tariff_month(month)
         create_month_hours(month)
-    works = ctx.get("contracts", {}).get(("kemerovo", "2002"))
-    if works is None:
-        return
-    for month in months:
-        hours = month_hours(month)
-        if HourlyVolume.objects.filter(
-            contract=works, date__gte=month, date__lte=hours[-1][0]
-        ).exists():
-            continue
-        HourlyVolume.objects.bulk_create(
-            [HourlyVolume(contract=works, date=d, hour=h, kwh=demo_hourly_kwh(d, h)) for d, h in hours],
-            batch_size=2000,
-        )  # fmt: skip
     stdout.write(f"Калькулятор: демонстрационные тарифы за {len(months)} мес.")

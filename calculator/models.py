@@ -21,7 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from billing.models import Contract, VoltageLevel
+from billing.models import VoltageLevel
 
 NOT_NEGATIVE = [MinValueValidator(Decimal("0"))]
 
@@ -328,31 +328,3 @@ class CapacityPeakHour(models.Model):
                     "date": "Не рабочий день производственного календаря: час пика задается только рабочим дням."
                 }
             )
-
-
-class HourlyVolume(models.Model):
-    """The contract's metered consumption of one hour (АИИСКУЭ), kWh."""
-
-    contract = models.ForeignKey(
-        Contract, models.CASCADE, related_name="hourly_volumes", verbose_name="договор"
-    )
-    date = models.DateField("дата")
-    hour = models.PositiveSmallIntegerField("час", validators=[MaxValueValidator(23)])
-    kwh = models.DecimalField(
-        "объем, кВт·ч", max_digits=14, decimal_places=3, validators=NOT_NEGATIVE
-    )
-
-    class Meta:
-        verbose_name = "почасовой объем потребления"
-        verbose_name_plural = "почасовые объемы потребления"
-        ordering = ("contract", "date", "hour")
-        constraints = [
-            models.UniqueConstraint(
-                fields=("contract", "date", "hour"), name="hourly_volume_once_per_hour"
-            ),
-            models.CheckConstraint(condition=Q(hour__lte=23), name="hourly_volume_hour_0_23"),
-            models.CheckConstraint(condition=Q(kwh__gte=0), name="hourly_volume_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.contract.number} {self.date:%d.%m.%Y} {self.hour} ч: {self.kwh}"

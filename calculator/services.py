@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from billing.models import PRICE_CATEGORY_FOR_POWER_MESSAGE, allowed_price_categories
@@ -23,7 +23,6 @@ from calculator.models import (
     FlatRate,
     HourlyKind,
     HourlyRate,
-    HourlyVolume,
     MonthHours,
     MonthHoursKind,
     MonthlyKind,
@@ -32,6 +31,11 @@ from calculator.models import (
     TariffMonth,
 )
 from core.formatting import month_label
+from meters.hourly import contract_profile
+from meters.hourly import profile_months as contract_profile_months
+
+# The contract's metered hours live with its meters; the calculator prices them.
+__all__ = ["contract_profile", "contract_profile_months"]
 
 CATEGORY_ORDINALS = {1: "первая", 2: "вторая", 3: "третья", 4: "четвертая", 5: "пятая", 6: "шестая"}
 SCHEME_LABELS = {2: "две зоны суток", 3: "три зоны суток"}
@@ -75,6 +79,13 @@ class Option:
     cost: pricing.Cost | None
     reason: str = ""
     is_current: bool = False
+    # The cost with НДС minus the current category's (negative: cheaper); None without one.
+    difference: Decimal | None = None
+
+    @property
+    def saving(self) -> Decimal | None:
+        """How much less than the current category this one costs (None: not cheaper)."""
+        return -self.difference if self.difference is not None and self.difference < 0 else None
 
     @property
     def label(self) -> str:
@@ -214,20 +225,6 @@ def latest_tariff_month() -> TariffMonth | None:
     return TariffMonth.objects.order_by("-month").first()
 
 
-def contract_profile(contract, month: dt.date) -> dict[pricing.Hour, Decimal]:
-    """The contract's metered hourly volumes of the month (may be incomplete or empty)."""
-    last = pricing.month_hours(month)[-1][0]
-    rows = HourlyVolume.objects.filter(contract=contract, date__gte=month, date__lte=last)
-    rows = rows.order_by()  # the default ordering would join the contract for nothing
-    return {(date, hour): kwh for date, hour, kwh in rows.values_list("date", "hour", "kwh")}
-
-
-def contract_profile_months(contract) -> list[dt.date]:
-    """Months for which the contract has hourly data, newest first."""
-    dates = HourlyVolume.objects.filter(contract=contract).dates("date", "month", order="DESC")
-    return list(dates)
-
-
 def _lines(
     category: int, scheme: int, consumption: pricing.MonthlyConsumption, tariffs: Tariffs
 ) -> list[pricing.Line]:
@@ -330,4 +327,74 @@ def compare(inputs: Inputs) -> list[Option]:
         cost = pricing.with_vat(lines, vat_rate)
         priced.append(Option(category, scheme, cost, is_current=current))
     priced.sort(key=lambda option: (option.cost.total, option.category, option.scheme or 0))
+    current_cost = next((o.cost.total for o in priced if o.is_current), None)
+    if current_cost is not None:
+        priced = [replace(o, difference=o.cost.total - current_cost) for o in priced]
     return priced + missing
+
+
+def planned_peak_hours(month: dt.date) -> frozenset[int]:
+    """The system operator's planned peak hours of the month (ПП 442 п. 97), local time;
+    empty when they are not published yet (`MonthHours`, loaded by import_peak_hours)."""
+    hours = (
+        MonthHours.objects.filter(month=month.replace(day=1), kind=MonthHoursKind.NETWORK_PEAK)
+        .values_list("hours", flat=True)
+        .first()
+    )
+    return pricing.parse_peak_hours(hours) if hours else frozenset()
+
+
+# The account page suggests another category only when it would have saved more than this.
+HINT_SAVING = Decimal("0.03")
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Another category would have cost less for the contract's own hours of a month."""
+
+    month: dt.date
+    current: Option
+    cheapest: Option
+
+    @property
+    def saving(self) -> Decimal:
+        return self.current.cost.total - self.cheapest.cost.total
+
+
+def contract_inputs(contract, tariff_month: TariffMonth, profile) -> Inputs:
+    """The contract's own category, voltage, power and hours of a month, to price."""
+    month = tariff_month.month
+    previous = contract_profile(contract, (month - dt.timedelta(days=1)).replace(day=1))
+    consumption = pricing.MonthlyConsumption(
+        month=month,
+        total_kwh=sum(profile.values(), Decimal(0)),
+        profile=profile,
+        previous=previous or None,
+    )
+    return Inputs(
+        tariff_month=tariff_month,
+        category=contract.price_category,
+        voltage_level=contract.voltage_level,
+        max_power_kw=contract.max_power_kw,
+        consumption=consumption,
+    )
+
+
+def cheaper_category(contract, month: dt.date) -> Hint | None:
+    """The cheapest category for the contract's complete hours of `month`, if it beats the
+    current one by more than HINT_SAVING; None when the month's hours or tariffs are missing."""
+    tariff_month = TariffMonth.objects.filter(month=month).first()
+    if tariff_month is None:
+        return None
+    profile = contract_profile(contract, month)
+    if len(profile) != len(pricing.month_hours(month)):
+        return None
+    options = compare(contract_inputs(contract, tariff_month, profile))
+    priced = [option for option in options if option.cost is not None]
+    current = next((option for option in priced if option.is_current), None)
+    if current is None or not priced:
+        return None
+    cheapest = priced[0]
+    if cheapest.cost.total < current.cost.total * (1 - HINT_SAVING):
+        return Hint(month=month, current=current, cheapest=cheapest)
+    return None

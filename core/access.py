@@ -67,6 +67,8 @@ URL_SECTIONS: dict[str, Section | None] = {
     "meters:bulk": Section.READINGS,
     "meters:upload": Section.READINGS,
     "meters:upload_job": Section.READINGS,
+    "meters:hourly_upload": Section.READINGS,
+    "meters:hourly_upload_job": Section.READINGS,
     "meters:history": Section.READINGS,
     "meters:submit": Section.READINGS,
     "documents:invoices": Section.DOCUMENTS,

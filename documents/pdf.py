@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 PDF_TEMPLATE = "documents/pdf.html"
 STYLESHEET = "documents/pdf.css"
+# The charts of «Расшифровка потребления» look in print as they do on screen.
+EXTRA_STYLESHEETS = ("css/charts.css",)
 
 
 def static_roots() -> list[Path]:
@@ -63,10 +65,10 @@ def _local_fetcher():
     return StaticOnlyFetcher(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
 
-def _stylesheet_path() -> Path:
-    found = finders.find(STYLESHEET)
+def _stylesheet_path(name: str = STYLESHEET) -> Path:
+    found = finders.find(name)
     if not found:
-        raise FileNotFoundError(f"static file {STYLESHEET} not found")
+        raise FileNotFoundError(f"static file {name} not found")
     return Path(found)
 
 
@@ -79,10 +81,13 @@ def render_pdf(body_template: str, context: dict) -> bytes:
     stylesheet = _stylesheet_path()
     fonts = FontConfiguration()
     fetcher = _local_fetcher()
-    css = CSS(filename=str(stylesheet), font_config=fonts, url_fetcher=fetcher)
+    css = [
+        CSS(filename=str(path), font_config=fonts, url_fetcher=fetcher)
+        for path in (stylesheet, *map(_stylesheet_path, EXTRA_STYLESHEETS))
+    ]
     document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher)
     # PDF/UA-1: tagged, so a screen reader reads the document in order (ГОСТ Р 52872-2019).
-    return document.write_pdf(stylesheets=[css], font_config=fonts, pdf_variant="pdf/ua-1")
+    return document.write_pdf(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
 
 
 def stored_name(document: Document, filename: str) -> str:

@@ -15,12 +15,12 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from billing.ledger import energy_and_penalty_balances
+from billing.ledger import BilledMonth, billed_kwh, energy_and_penalty_balances
 from billing.models import Contract, LedgerEntry
-from core.dates import month_end
+from core.dates import month_end, month_start
 from core.formatting import money, month_label
 from documents.wording import amount_in_words
-from meters.models import DeliveryPoint, Reading, ReadingZone
+from meters.models import DeliveryPoint, Meter, Reading, ReadingZone
 
 ZERO = Decimal("0.00")
 KWH = Decimal("0.001")
@@ -231,17 +231,56 @@ def reconciliation(contract: Contract, start: dt.date, end: dt.date) -> Reconcil
 # --- Расшифровка потребления ----------------------------------------------------
 
 
+ESTIMATED = "расчетный способ"
+
+
 @dataclass
-class ConsumptionRow:
-    meter_number: str
-    meter_model: str
-    coefficient: Decimal
-    zone: str
+class MonthRow:
+    """One month of one meter zone: the readings around it and the kWh between."""
+
+    month: dt.date
     start_date: dt.date | None
     start_value: Decimal | None
     end_date: dt.date | None
     end_value: Decimal | None
     kwh: Decimal | None
+    source: str
+
+
+@dataclass
+class ConsumptionRow:
+    """A meter zone over the period, month by month."""
+
+    meter_number: str
+    meter_model: str
+    coefficient: Decimal
+    zone: str
+    months: list[MonthRow] = field(default_factory=list)
+
+    @property
+    def _read(self) -> list[MonthRow]:
+        return [month for month in self.months if month.kwh is not None]
+
+    @property
+    def start_date(self) -> dt.date | None:
+        return self.months[0].start_date if self.months else None
+
+    @property
+    def start_value(self) -> Decimal | None:
+        return self.months[0].start_value if self.months else None
+
+    @property
+    def end_date(self) -> dt.date | None:
+        return self._read[-1].end_date if self._read else None
+
+    @property
+    def end_value(self) -> Decimal | None:
+        return self._read[-1].end_value if self._read else None
+
+    @property
+    def kwh(self) -> Decimal | None:
+        read = self._read
+        return sum((month.kwh for month in read), Decimal("0.000")) if read else None
 
 
 @dataclass
@@ -255,6 +294,56 @@ class PointConsumption:
     def kwh(self) -> Decimal:
         return sum((row.kwh for row in self.rows if row.kwh is not None), Decimal("0.000"))
 
+    def month_kwh(self, month: dt.date) -> Decimal:
+        return sum(
+            (m.kwh for row in self.rows for m in row.months if m.month == month and m.kwh),
+            Decimal("0.000"),
+        )
+
+    @property
+    def monthly(self) -> list[tuple[dt.date, Decimal]]:
+        months = sorted({m.month for row in self.rows for m in row.months})
+        return [(month, self.month_kwh(month)) for month in months]
+
+
+@dataclass
+class MonthTotal:
+    """A month of the contract: metered kWh beside the kWh its invoice billed."""
+
+    month: dt.date
+    metered: Decimal
+    invoice: BilledMonth | None
+    unread: int  # meter zones without a reading at the month's end
+
+    @property
+    def billed(self) -> Decimal | None:
+        return self.invoice.kwh if self.invoice is not None else None
+
+    @property
+    def difference(self) -> Decimal:
+        return (self.billed if self.billed is not None else Decimal(0)) - self.metered
+
+    @property
+    def reason(self) -> str:
+        """Why the invoice differs from the meters, said on its own line."""
+        if self.invoice is None:
+            return "счет за месяц еще не выставлен"
+        if not self.difference:
+            return ""
+        reasons = []
+        if self.invoice.corrections:
+            numbers = ", ".join(f"№ {number}" for number in self.invoice.corrections)
+            reasons.append(
+                f"корректировка {self.invoice.corrected_kwh.normalize():f} кВт·ч "
+                f"(корректировочный счет-фактура {numbers})"
+            )
+        rest = self.difference - self.invoice.corrected_kwh
+        if rest and self.unread:
+            reasons.append(f"{ESTIMATED}: нет показаний на конец месяца ({self.unread})")
+        elif rest:
+            reasons.append("потери и иные объемы по данным биллинга")
+        return "; ".join(reasons)
+
 
 @dataclass
 class ConsumptionBreakdown:
@@ -262,6 +351,7 @@ class ConsumptionBreakdown:
     start: dt.date
     end: dt.date
     points: list[PointConsumption]
+    billed: dict[dt.date, BilledMonth] = field(default_factory=dict)
 
     @property
     def kwh(self) -> Decimal:
@@ -276,15 +366,92 @@ class ConsumptionBreakdown:
                     totals[row.zone] = totals.get(row.zone, Decimal("0.000")) + row.kwh
         return list(totals.items())
 
+    @property
+    def months(self) -> list[MonthTotal]:
+        result = []
+        month = self.start
+        while month <= self.end:
+            unread = sum(
+                1
+                for point in self.points
+                for row in point.rows
+                for m in row.months
+                if m.month == month and m.kwh is None
+            )
+            metered = sum((point.month_kwh(month) for point in self.points), Decimal("0.000"))
+            result.append(MonthTotal(month, metered, self.billed.get(month), unread))
+            month = month_start(month, 1)
+        return result
+
+    @property
+    def billed_kwh(self) -> Decimal:
+        return sum((month.kwh for month in self.billed.values()), Decimal("0.000"))
+
+
+def _month_rows(
+    meter: Meter, series: list[tuple[dt.date, Decimal, bool, str]], start: dt.date, end: dt.date
+) -> list[MonthRow]:
+    """Each month from `start` to `end`: the last reading before it, the last inside it, and
+    the kWh of the readings inside it (`Meter.consumption`, so a drop counts across zero only
+    where it was confirmed as a rollover). A month without a reading at its end has no kWh:
+    its volume is billing's estimate («расчетный способ»)."""
+    rows = []
+    month = start
+    previous = None  # the last reading before the month
+    position = 0
+    while position < len(series) and series[position][0] < start:
+        previous = series[position]
+        position += 1
+    while month <= end:
+        closing = month_end(month)
+        inside = []
+        while position < len(series) and series[position][0] <= closing:
+            inside.append(series[position])
+            position += 1
+        if inside and previous is not None:
+            chain = [previous, *inside]
+            kwh = sum(
+                (
+                    meter.consumption(old[1], new[1], rollover=new[2])
+                    for old, new in pairwise(chain)
+                ),
+                Decimal(0),
+            ).quantize(KWH)
+        elif len(inside) > 1:
+            kwh = sum(
+                (
+                    meter.consumption(old[1], new[1], rollover=new[2])
+                    for old, new in pairwise(inside)
+                ),
+                Decimal(0),
+            ).quantize(KWH)
+        else:
+            kwh = None
+        opening = previous if previous is not None else (inside[0] if len(inside) > 1 else None)
+        last = inside[-1] if kwh is not None else None
+        rows.append(
+            MonthRow(
+                month=month,
+                start_date=opening[0] if opening else None,
+                start_value=opening[1] if opening else None,
+                end_date=last[0] if last else None,
+                end_value=last[1] if last else None,
+                kwh=kwh,
+                source=Reading.origin_label(last[3], meter) if last else ESTIMATED,
+            )
+        )
+        if inside:
+            previous = inside[-1]
+        month = month_start(month, 1)
+    return rows
+
 
 def consumption(contract: Contract, start: dt.date, end: dt.date) -> ConsumptionBreakdown:
-    """Per delivery point, meter and zone: the readings around the period and the kWh between.
+    """Per delivery point, meter and zone, month by month: the readings and the kWh between,
+    with each month's total beside the kWh its invoice billed (billing's own figure).
 
-    The start reading is the last accepted one before the period (usually the
-    end of the previous month); without one, the first inside the period. The
-    kWh are those of each accepted reading since the one before it
-    (`Meter.consumption`), so a drop counts across zero only where it was
-    confirmed as a rollover, and a value billing corrected downwards lowers the sum.
+    The start of a month is the last accepted reading before it (usually the end
+    of the month before); a meter first read inside the period starts there.
     """
     start = start.replace(day=1)
     closing_day = last_day(end.replace(day=1))
@@ -301,47 +468,37 @@ def consumption(contract: Contract, start: dt.date, end: dt.date) -> Consumption
         .annotate(before=Max("date"))
     }
     # The readings inside the period, and the last one before it of each meter and zone.
-    readings: dict[tuple[int, str], list[tuple[dt.date, Decimal, bool]]] = {}
-    for meter_id, zone, day, value, rollover in (
+    readings: dict[tuple[int, str], list[tuple[dt.date, Decimal, bool, str]]] = {}
+    for meter_id, zone, day, value, rollover, source in (
         accepted.filter(
             Q(date__gte=start, date__lte=closing_day) | Q(date__in=set(before.values()))
         )
         .order_by("date")
-        .values_list("meter_id", "zone", "date", "value", "rollover")
+        .values_list("meter_id", "zone", "date", "value", "rollover", "source")
     ):
         if day >= start or before.get((meter_id, zone)) == day:
-            readings.setdefault((meter_id, zone), []).append((day, value, rollover))
+            readings.setdefault((meter_id, zone), []).append((day, value, rollover, source))
     result = []
+    last_month = closing_day.replace(day=1)
     for point in points:
         item = PointConsumption(point.code, point.address, point.voltage_level)
         for meter in point.meters.all():
             for zone in meter.zone_codes:
                 series = readings.get((meter.id, zone), [])
-                start_date = start_value = end_date = end_value = kwh = None
-                if series:
-                    (start_date, start_value, _), (end_date, end_value, _) = series[0], series[-1]
-                    kwh = sum(
-                        (
-                            meter.consumption(old, new, rollover=rollover)
-                            for (_, old, _), (_, new, rollover) in pairwise(series)
-                        ),
-                        Decimal(0),
-                    ).quantize(KWH)
-                    if end_date < start:
-                        # Nothing read inside the period.
-                        end_date = end_value = kwh = None
                 item.rows.append(
                     ConsumptionRow(
                         meter_number=meter.number,
                         meter_model=meter.model,
                         coefficient=meter.coefficient,
                         zone=ReadingZone(zone).label,
-                        start_date=start_date,
-                        start_value=start_value,
-                        end_date=end_date,
-                        end_value=end_value,
-                        kwh=kwh,
+                        months=_month_rows(meter, series, start, last_month),
                     )
                 )
         result.append(item)
-    return ConsumptionBreakdown(contract=contract, start=start, end=closing_day, points=result)
+    return ConsumptionBreakdown(
+        contract=contract,
+        start=start,
+        end=closing_day,
+        points=result,
+        billed=billed_kwh(contract, start, last_month),
+    )

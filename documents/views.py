@@ -7,8 +7,10 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from billing import analytics
 from core import files
 from core.access import contract_required
 from documents import pdf, statements
@@ -16,6 +18,7 @@ from documents.forms import ConsumptionForm, MonthRangeForm, PeriodFilterForm
 from documents.models import Document
 from documents.services import SECTIONS, document_context, documents_of, seller_snapshot, years_of
 from documents.wording import pdf_filename
+from meters import hourly
 
 PER_PAGE = 50
 
@@ -120,26 +123,22 @@ def reconciliation(request: HttpRequest, as_pdf: bool = False) -> HttpResponse:
 @contract_required
 def consumption(request: HttpRequest) -> HttpResponse:
     form = ConsumptionForm(request.GET or None, initial={"format": "html"})
-    breakdown = None
+    context = {"title": "Расшифровка потребления Э/Э", "form": form, "seller": seller_snapshot()}
     if form.is_bound and form.is_valid():
         breakdown = statements.consumption(
             request.contract, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
         )
+        context["breakdown"] = breakdown
+        context["kwh_chart"] = analytics.kwh_chart(request.contract, timezone.localdate())
+        # The hours of the period's last month: the heat map and the daily profile.
+        context["hourly"] = hourly.month_charts(request.contract, breakdown.end.replace(day=1))
         if form.cleaned_data["format"] == "pdf":
             filename = pdf_filename(
                 "rasshifrovka-potrebleniya", request.contract.number, breakdown.start,
                 breakdown.end,
             )  # fmt: skip
             return _pdf_response(
-                pdf.render_pdf(
-                    "documents/fragment_consumption.html",
-                    {"breakdown": breakdown, "seller": seller_snapshot()},
-                ),
+                pdf.render_pdf("documents/fragment_consumption.html", {**context, "for_pdf": True}),
                 filename,
             )
-    return render(
-        request,
-        "documents/consumption.html",
-        {"title": "Расшифровка потребления Э/Э", "form": form, "breakdown": breakdown,
-         "seller": seller_snapshot()},
-    )  # fmt: skip
+    return render(request, "documents/consumption.html", context)

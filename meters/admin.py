@@ -1,6 +1,6 @@
 from django.contrib import admin, messages
 
-from meters.models import ClosedPeriod, DeliveryPoint, Meter, Reading
+from meters.models import ClosedPeriod, DeliveryPoint, HourlyVolume, Meter, Reading
 
 
 class MeterInline(admin.TabularInline):
@@ -101,3 +101,14 @@ class ClosedPeriodAdmin(admin.ModelAdmin):
         if not change:
             obj.closed_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(HourlyVolume)
+class HourlyVolumeAdmin(admin.ModelAdmin):
+    list_display = ("delivery_point", "date", "hour", "kwh", "source")
+    list_select_related = ("delivery_point",)
+    list_filter = ("source",)
+    search_fields = ("delivery_point__code", "delivery_point__contract__number")
+    date_hierarchy = "date"
+    raw_id_fields = ("delivery_point",)
+    list_per_page = 100

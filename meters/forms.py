@@ -185,6 +185,55 @@ class ReadingUploadForm(forms.Form):
         return upload
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern): a list of uploads."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            if not data:
+                return single(None, initial)
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class HourlyUploadForm(forms.Form):
+    """Files of the market's format 80020 (one a day) for the contract's delivery points."""
+
+    files = MultipleFileField(
+        label="Файлы XML макета 80020",
+        help_text="Один файл — одни сутки; можно выбрать несколько файлов (до 62).",
+        widget=MultipleFileInput(attrs={"accept": ".xml"}),
+        error_messages={"required": "Выберите файлы.", "empty": "Файл пуст."},
+    )
+    confirm_warnings = forms.BooleanField(
+        label="Сохранить, несмотря на предупреждения о профиле", required=False
+    )
+
+    def clean_files(self):
+        from meters.hourly_upload import MAX_FILE_BYTES, MAX_FILES
+
+        uploads = self.cleaned_data["files"]
+        if len(uploads) > MAX_FILES:
+            raise forms.ValidationError(f"Не больше {MAX_FILES} файлов за раз.")
+        for upload in uploads:
+            if not upload.name.lower().endswith(".xml"):
+                raise forms.ValidationError(f"{upload.name}: загрузите файлы XML макета 80020.")
+            if upload.size > MAX_FILE_BYTES:
+                raise forms.ValidationError(f"{upload.name}: файл больше 2 МБ.")
+            if not upload.size:
+                raise forms.ValidationError(f"{upload.name}: файл пуст.")
+        return uploads
+
+
 def bulk_date(data) -> tuple[dt.date | None, str | None]:
     """The one date of the table of many meters, or the reason it is not one."""
     field = DateField()

@@ -197,6 +197,18 @@ class Reading(models.Model):
     def __str__(self) -> str:
         return f"{self.meter.number} {self.date:%d.%m.%Y}: {self.value}"
 
+    @staticmethod
+    def origin_label(source: str, meter: "Meter") -> str:
+        """Where a reading's value came from, in the words of «Расшифровка потребления».
+
+        The customer's own (typed in the cabinet, or phoned in and typed by staff),
+        billing's export (the network organisation's readings), or the meter's
+        automatic system (АИИСКУЭ) for an automatic meter's exported values.
+        """
+        if source == Reading.Source.IMPORT:
+            return "АИИСКУЭ" if meter.is_automatic else "данные сетевой организации"
+        return "показание потребителя"
+
     def clean(self) -> None:
         """A reading marked as a rollover must be a plausible one (`rollover_error`)."""
         if self.rollover and self.meter_id and self.date and self.value is not None:
@@ -234,3 +246,48 @@ class ClosedPeriod(models.Model):
         # Staff may pick any day of the month in the admin; the period is the month.
         self.month = self.month.replace(day=1)
         super().save(*args, **kwargs)
+
+
+class HourlyVolume(models.Model):
+    """The energy a delivery point took in one hour (kWh), from АИИСКУЭ.
+
+    The contract's hourly profile (the calculator's categories 3–6, the heat map)
+    is the sum over its points: `meters.hourly.contract_profile`.
+    """
+
+    class Source(models.TextChoices):
+        METERING = "80020", "АИИСКУЭ (макет 80020)"
+        IMPORT = "import", "выгрузка оператора"
+
+    delivery_point = models.ForeignKey(
+        DeliveryPoint,
+        models.CASCADE,
+        related_name="hourly_volumes",
+        verbose_name="точка поставки",
+        db_index=False,  # the unique (point, date, hour) index serves every look-up
+    )
+    date = models.DateField("дата")
+    hour = models.PositiveSmallIntegerField(
+        "час", validators=[MaxValueValidator(23)], help_text="час 0 — с 00:00 до 01:00"
+    )
+    kwh = models.DecimalField("объем, кВт·ч", max_digits=14, decimal_places=3)
+    source = models.CharField(
+        "источник", max_length=8, choices=Source.choices, default=Source.METERING
+    )
+
+    class Meta:
+        verbose_name = "почасовой объем потребления"
+        verbose_name_plural = "почасовые объемы потребления"
+        ordering = ("delivery_point", "date", "hour")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("delivery_point", "date", "hour"), name="point_hourly_once_per_hour"
+            ),
+            models.CheckConstraint(condition=models.Q(hour__lte=23), name="point_hourly_hour_0_23"),
+            models.CheckConstraint(
+                condition=models.Q(kwh__gte=0), name="point_hourly_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_point.code} {self.date:%d.%m.%Y} {self.hour} ч: {self.kwh}"

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import jobs
 from core.access import contract_required
+from meters import hourly_upload
 from meters.forms import (
+    HourlyUploadForm,
     MeterRowForm,
     MeterSearchForm,
     ReadingForm,
@@ -175,7 +177,10 @@ def _bulk_rows(meters: list[Meter], data=None) -> list[dict]:
     ]
 
 
-def _render_bulk(request, rows, *, day, date_error=None, upload=None, problems=None):
+def _render_bulk(
+    request, rows, *, day, date_error=None, upload=None, problems=None, hourly=None, outcome=None
+):
+    takes_hours = request.contract.price_category in hourly_upload.HOURLY_CATEGORIES
     context = {
         "title": "Передача показаний: все приборы учета",
         "rows": rows,
@@ -184,6 +189,9 @@ def _render_bulk(request, rows, *, day, date_error=None, upload=None, problems=N
         "upload": upload or ReadingUploadForm(),
         "problems": problems or [],
         "error_count": sum(bool(row["form"].errors) for row in rows),
+        # Categories 3–6 are billed by the hour: their own 80020 files may be uploaded.
+        "hourly": (hourly or HourlyUploadForm()) if takes_hours else None,
+        "hourly_outcome": outcome or {},
     }
     return render(request, "meters/bulk.html", context)
 
@@ -276,3 +284,44 @@ def upload_job(request: HttpRequest, pk: int) -> HttpResponse:
     meters = list(_contract_meters(request))
     form = ReadingUploadForm(initial=job.params) if problems else None
     return _render_bulk(request, _bulk_rows(meters), day=today(), upload=form, problems=problems)
+
+
+@contract_required
+@require_POST
+def hourly_upload_view(request: HttpRequest) -> HttpResponse:
+    """Files of hourly data in the format 80020 (categories 3–6): read by the worker."""
+    if request.contract.price_category not in hourly_upload.HOURLY_CATEGORIES:
+        raise Http404("hourly data is taken for categories 3–6 only")
+    form = HourlyUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        meters = list(_contract_meters(request))
+        return _render_bulk(request, _bulk_rows(meters), day=today(), hourly=form)
+    job = hourly_upload.submit(
+        request.contract,
+        form.cleaned_data["files"],
+        user=request.user,
+        confirm_warnings=form.cleaned_data["confirm_warnings"],
+    )
+    return redirect("meters:hourly_upload_job", pk=job.pk)
+
+
+@contract_required
+@require_GET
+def hourly_upload_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 80020 files' outcome: the hours stored, or every problem, or the warnings to confirm."""
+    job = jobs.job_for_contract(request.contract, pk, hourly_upload.KIND)
+    if job.in_progress:
+        return jobs.render_waiting(request, job, back=reverse("meters:bulk"))
+    if job.status == job.Status.FAILED:
+        outcome = {"saved": False, "problems": [job.report]}
+    else:
+        outcome = job.result
+    if outcome.get("saved"):
+        messages.success(
+            request,
+            f"Почасовые данные приняты: {outcome['hours']} ч с {outcome['first']} по "
+            f"{outcome['last']} (новых {outcome['created']}, заменено {outcome['updated']}).",
+        )
+    form = None if outcome.get("saved") else HourlyUploadForm(initial=job.params)
+    meters = list(_contract_meters(request))
+    return _render_bulk(request, _bulk_rows(meters), day=today(), hourly=form, outcome=outcome)

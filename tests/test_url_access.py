@@ -157,6 +157,7 @@ OBJECT_FACTORIES: dict[str, Callable] = {
     "meters:history": _meter,
     "meters:submit": _meter,
     "meters:upload_job": _upload_job("readings"),
+    "meters:hourly_upload_job": _upload_job("hourly80020"),
     "calculator:upload_job": _upload_job("calculator"),
     "services:request_detail": _request_detail,
     "services:attachment": _attachment,

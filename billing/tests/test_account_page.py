@@ -83,8 +83,10 @@ def test_the_number_of_queries_does_not_grow_with_the_ledger(
         add(alice_contract, "accrual", dt.date(2025, 1, 1) + dt.timedelta(days=day), debit="1",
             doc_number=f"Р-{day}", period=dt.date(2025, 1, 1))  # fmt: skip
     # session, user with its contract; summary; contract with customer and branch; recent
-    # operations; the penalty to date: its operations, penalties booked and paid, key rates
-    with django_assert_num_queries(9):
+    # operations; the penalty to date: its operations, penalties booked and paid, key rates;
+    # the 24 months' kWh and charges (charts, forecast); this month's hours (forecast); the
+    # last month's tariffs (the category hint)
+    with django_assert_num_queries(13):
         assert alice_client.get(URL).status_code == 200
 
 

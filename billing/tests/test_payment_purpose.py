@@ -3,6 +3,7 @@ obligation first, unless it is stated «пени»; the penalty engine and the a
 
 import datetime as dt
 from decimal import Decimal
+from functools import partial
 
 import pytest
 from django.core.management import call_command
@@ -114,10 +115,12 @@ def test_contract_2002_of_the_demo_pays_off_energy_and_penalties_and_the_account
     """The demo's largest contract: 12 months, payments late, penalties booked at the end of
     last month. Paying the two amounts «Оплатить» prefills leaves nothing owed either way."""
     from conftest import make_contract, make_user
+    from meters.demo import contract_month_kwh
 
     contract = make_contract(kemerovo, "2002", price_category=3)
     today = timezone.localdate()
-    LedgerEntry.objects.bulk_create(demo.ledger_history(contract, 310000, 12, today))
+    volume_of = partial(contract_month_kwh, ("kemerovo", "2002"))
+    LedgerEntry.objects.bulk_create(demo.ledger_history(contract, volume_of, 12, today))
     accrue_penalties(month_end(today, -1), contracts=[contract])
     user = make_user(contract, "Pass-2002-word")
     client.force_login(user)

@@ -20,7 +20,6 @@ def staff_client(client, stella):
         "flatrate",
         "hourlyrate",
         "monthlyrate",
-        "hourlyvolume",
         "monthhours",
         "capacitypeakhour",
     ],

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
 from django.urls import reverse
 
-from calculator.models import HourlyVolume
 from calculator.pricing import month_hours
 from calculator.tests.factories import DECEMBER_2025, OCTOBER, make_tariffs, profile_csv
+from core.formatting import group_digits
+from meters.models import DeliveryPoint, HourlyVolume
 
 URL = reverse("calculator:index")
 
@@ -29,6 +30,13 @@ PLANNED = {
     (dt.date(2026, 10, 2), 3): D("300.125"),
     (dt.date(2026, 10, 2), 4): D("50"),
 }
+
+
+def point_of(contract) -> DeliveryPoint:
+    """The contract's delivery point that its hourly data is metered at."""
+    return DeliveryPoint.objects.get_or_create(
+        contract=contract, code="ТП-1", defaults={"address": "г. Кемерово, ул. Мира, 1"}
+    )[0]
 
 
 def upload(content: bytes, name: str = "profile.csv") -> SimpleUploadedFile:
@@ -184,7 +192,12 @@ def test_the_contracts_hourly_data_is_used_when_no_file_is_given(
     alice_client, alice_contract, tariffs
 ):
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=PROFILE.get((day, hour), 0))
+        HourlyVolume(
+            delivery_point=point_of(alice_contract),
+            date=day,
+            hour=hour,
+            kwh=PROFILE.get((day, hour), 0),
+        )
         for day, hour in month_hours(OCTOBER)
     )
     page = text(post(alice_client, price_category="3"))
@@ -195,7 +208,7 @@ def test_the_contracts_hourly_data_is_used_when_no_file_is_given(
 
 def test_another_contracts_hourly_data_is_never_used(bob_client, alice_contract, tariffs):
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=1)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=1)
         for day, hour in month_hours(OCTOBER)
     )
     response = post(bob_client, price_category="3")
@@ -209,7 +222,7 @@ def test_incomplete_contract_hourly_data_is_refused_with_the_missing_hours(
     alice_client, alice_contract, tariffs
 ):
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=1)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=1)
         for day, hour in month_hours(OCTOBER)[:-2]
     )
     response = post(alice_client, price_category="3")
@@ -536,7 +549,7 @@ def test_the_query_count_does_not_grow_with_the_hourly_data(
         return post(alice_client, "compare", price_category="3")
 
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=1)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=1)
         for day, hour in month_hours(OCTOBER)
     )
     alice_client.get(URL)  # the session's first request writes it; not what is measured
@@ -544,7 +557,7 @@ def test_the_query_count_does_not_grow_with_the_hourly_data(
         assert "Сравнение категорий" in text(compare())
     make_tariffs(dt.date(2026, 9, 1))
     HourlyVolume.objects.bulk_create(
-        HourlyVolume(contract=alice_contract, date=day, hour=hour, kwh=2)
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour, kwh=2)
         for day, hour in month_hours(dt.date(2026, 9, 1))
     )
     with django_assert_num_queries(14):
@@ -583,3 +596,28 @@ def test_without_planned_volumes_the_comparison_says_5_and_6_assume_none(alice_c
                      profile=upload(profile_csv(volumes=PROFILE))))  # fmt: skip
     assert "5-я (пятая) 66 555,64 руб." in page  # the same as category 3: no deviations
     assert "будто план совпал с фактом" in page
+
+
+def test_the_comparison_names_the_cheapest_and_each_difference_to_the_chosen(
+    alice_client, alice_contract, tariffs
+):
+    """Issue 20: «Какая ценовая категория выгоднее» with the contract's own hours."""
+    HourlyVolume.objects.bulk_create(
+        HourlyVolume(delivery_point=point_of(alice_contract), date=day, hour=hour,
+                     kwh=PROFILE.get((day, hour), 0))
+        for day, hour in month_hours(OCTOBER)
+    )  # fmt: skip
+    response = post(alice_client, "compare", price_category="3")
+    options = [o for o in response.context["options"] if o.cost is not None]
+    chosen = next(o for o in options if o.is_current)
+    cheapest = options[0]
+    page = text(response)
+    assert "Разница с выбранной" in page
+    for option in options:
+        assert option.difference == option.cost.total - chosen.cost.total
+    if cheapest.is_current:
+        assert "это выбранная категория" in page
+    else:
+        saving = chosen.cost.total - cheapest.cost.total
+        assert f"Выгоднее всего — {cheapest.label} ценовая категория" in page
+        assert f"на {group_digits(saving, 2)} руб. меньше выбранной" in page

@@ -143,6 +143,44 @@ def test_queries_do_not_grow_with_the_number_of_meters(
     url = reverse("documents:consumption")
     query = {"date_from": "2026-08", "date_to": "2026-09"}
     alice_client.get(url, query)
-    # session, user with its contract; points, meters, reading dates, reading values; the customer
-    with django_assert_num_queries(7):
+    # session, user with its contract; points, meters, reading dates, reading values; the
+    # customer; the billed kWh of the months; the chart's 24 months; the last month's hours
+    with django_assert_num_queries(10):
         alice_client.get(url, query)
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 12, 0), tick=False)
+def test_the_demo_works_charts_equal_the_tables_and_reach_the_pdf(client, db):
+    """Issue 20: month by month, the monthly kWh chart, the heat map and the daily profile of
+    the period's last month, each with its figures as a table, in HTML and in the PDF."""
+    import io
+    import re
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from core.formatting import group_digits
+    from meters.hourly import contract_profile
+
+    call_command("seed_demo", stdout=io.StringIO())
+    client.force_login(User.objects.get(username__endswith="/2002"))
+    query = {"date_from": "2026-01", "date_to": "2026-10", "format": "html"}
+    html = client.get(reverse("documents:consumption"), query).content.decode()
+    assert html.count("Итого по точке поставки за") == 2 * 10  # two points, ten months
+    assert "данные сетевой организации" in html and "АИИСКУЭ" in html
+    heat = html.split("Почасовое потребление за октябрь 2026, кВт·ч</caption>")[1]
+    first_row = re.findall(r"<td class=\"num\">([^<]*)</td>", heat.split("</tr>")[1])
+    profile = contract_profile(
+        __import__("billing.models").models.Contract.objects.get(number="2002"),
+        dt.date(2026, 10, 1),
+    )
+    assert first_row == [
+        group_digits(profile[(dt.date(2026, 10, 1), hour)], 1) for hour in range(24)
+    ]
+    assert html.count('<rect class="heat-') == 31 * 24
+    assert "плановые часы пиковой нагрузки" in html and 'class="chart-peak"' in html
+    response = client.get(reverse("documents:consumption"), {**query, "format": "pdf"})
+    _, text = pdf_of(response)
+    assert "Почасовое потребление за октябрь 2026" in text
+    assert group_digits(profile[(dt.date(2026, 10, 1), 12)], 1) in text
+    assert "Средний рабочий день октябрь 2026" in text
