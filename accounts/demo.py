@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from accounts.models import Membership, Role, User, login_name
+from accounts.models import Membership, OrganisationContract, Role, User, login_name
 from accounts.organisations import open_organisation
 
 # Demo-only credentials, printed by seed_demo and listed in the README.
@@ -15,6 +15,9 @@ DEMO_USERS = (
     (("kemerovo", "2002"), "energo@kmz.example"),
     (("berezovsky", "0001с"), "ivanov@example.ru"),
 )
+
+# Contracts of the same customer that the owner's organisation holds beside the first.
+SECOND_CONTRACTS = {("kemerovo", "2002"): (("kemerovo", "4004"),)}
 
 # Employees of the «Кузбасский хлеб» organisation (contract 1001), logging in by e-mail.
 DEMO_EMPLOYEES = (
@@ -67,6 +70,12 @@ def seed(ctx: dict, stdout) -> None:
         logins.append(f"  г. {contract.branch.name} / {contract.number} / {DEMO_PASSWORD}")
         if key == ("kemerovo", "1001"):
             _employees(user, logins)
+        for other in SECOND_CONTRACTS.get(key, ()):
+            # The same customer's other contract: one login sees both (the switcher).
+            OrganisationContract.objects.get_or_create(
+                contract=ctx["contracts"][other],
+                defaults={"organisation": user.membership.organisation},
+            )
     admin, created = User.objects.get_or_create(
         username=ADMIN_LOGIN,
         defaults={

@@ -33,6 +33,11 @@ DEMO_CONTRACTS = (
         "652420, Кемеровская обл., г. Березовский, пр-кт Ленина, 14", 2, "НН", Decimal("15"),
     ),
     (
+        "kemerovo", "4004", dt.date(2019, 2, 1), "АО «Кемеровский механический завод»", "4205000023",
+        "420501001", "650021, Кемеровская обл., г. Кемерово, ул. Островского, 32а, литейный цех", 4,
+        "СН2", Decimal("2500"),
+    ),
+    (
         "kemerovo", "3003", dt.date(2021, 4, 1), "ООО «Новая котельная»", "4205000030", "420501001",
         "650099, Кемеровская обл., г. Кемерово, ул. Весенняя, 7", 1, "НН", Decimal("50"),
     ),
@@ -42,9 +47,25 @@ DEMO_CONTRACTS = (
 UNREGISTERED_CONTRACT = ("kemerovo", "3003")
 UNREGISTERED_EMAIL = "kotelnaya@example.ru"
 
+# The benchmark contracts' price (seed_scale); the demo contracts are billed at demo_price.
 PRICE_PER_KWH = Decimal("8.4275")
 ZERO = Decimal("0.00")
 DEMO_MONTHS = 24  # as many months as meters.demo has readings
+
+
+def demo_price(contract: Contract, period: dt.date) -> Decimal:
+    """руб/кВт·ч without НДС that a demo invoice bills: the demo calculator's one-rate price of
+    the month for the contract's voltage and power band (calculator.demo.category_1_rate).
+
+    Every demo contract is billed at that price, whatever its category: the demo's figures
+    are one price × the metered kWh, and a category-1 month priced by the calculator equals
+    its invoice to the kopeck.
+    """
+    from calculator.demo import category_1_rate
+    from calculator.pricing import band_for
+
+    rate = category_1_rate(period, contract.voltage_level, band_for(contract.max_power_kw))
+    return rate / 1000
 
 
 def ledger_history(
@@ -56,7 +77,7 @@ def ledger_history(
     for back in range(months, 0, -1):
         period = month_start(today, -back)
         volume = volume_of(period)
-        net = round_money(volume * PRICE_PER_KWH)
+        net = round_money(volume * demo_price(contract, period))
         vat = vat_amount(net, vat_rate_for(period))
         doc = f"{contract.number}-{period:%Y%m}"
         entries.append(
@@ -115,7 +136,7 @@ def seed(ctx: dict, stdout) -> None:
         contracts[(branch, number)] = contract
     ctx["branches"] = branches
     ctx["unregistered_contract"] = contracts[UNREGISTERED_CONTRACT]
-    ctx["price_per_kwh"] = PRICE_PER_KWH
+    ctx["price_of"] = demo_price
     ctx["contracts"] = contracts
     # The demo's clock moves: its rates count as confirmed up to the day it is seeded.
     KeyRateConfirmation.objects.get_or_create(

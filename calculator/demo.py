@@ -56,6 +56,17 @@ DEMO_MONTH_HOURS = {
 DEVIATION_BASE = {HourlyKind.DEVIATION_UP: 140, HourlyKind.DEVIATION_DOWN: 110}
 
 
+def month_shift(month: dt.date) -> int:
+    """How the demo's prices move from month to month (руб/МВт·ч)."""
+    return (month.month % 3) * 45
+
+
+def category_1_rate(month: dt.date, voltage: str, band: str) -> Decimal:
+    """The demo's one-rate price of a month, руб/МВт·ч without НДС: what the demo invoices
+    bill (billing.demo.demo_price), so the calculator's estimate of a demo month is its invoice."""
+    return Decimal(CATEGORY_1_BASE[voltage] + BAND_SHIFT[band] + month_shift(month))
+
+
 def _hour_rate(category: int, band: str, shift: int, day: dt.date, hour: int) -> Decimal:
     shape = -700 if hour in TWO_ZONE_HOURS["night2"] else (650 if hour in PEAK_HOURS else 150)
     wobble = (day.day * 7 + hour * 13) % 37
@@ -89,13 +100,13 @@ def create_tariff_month(
 ) -> TariffMonth:
     """A month of made-up tariffs for every category, for the voltages and bands asked."""
     tariff_month = TariffMonth.objects.create(month=month, is_demo=is_demo)
-    shift = (month.month % 3) * 45
+    shift = month_shift(month)
     flat, hourly, monthly = [], [], []
     hours = month_hours(month)
     for voltage in voltages:
         for band in bands:
             key = dict(tariff_month=tariff_month, voltage_level=voltage, power_band=band)
-            base = Decimal(CATEGORY_1_BASE[voltage] + BAND_SHIFT[band] + shift)
+            base = category_1_rate(month, voltage, band)
             flat.append(FlatRate(price_category=1, zone="", rate=base, **key))
             for zone, factor in ZONE_FACTORS.items():
                 rate = (base * factor).quantize(CENT)

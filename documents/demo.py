@@ -123,7 +123,7 @@ def _correction(contract, corrected: Document, today: dt.date) -> None:
 
 def seed(ctx: dict, stdout) -> None:
     today = dt.date.today()
-    tariff = ctx["price_per_kwh"]  # billing.demo's, so that documents and ledger agree
+    price_of = ctx["price_of"]  # billing.demo's, so that documents and ledger agree
     created = Document.objects.count()
     for key, contract in ctx["contracts"].items():
         accruals = list(
@@ -133,13 +133,17 @@ def seed(ctx: dict, stdout) -> None:
         )
         if not accruals:
             continue
-        invoices = [_vat_invoice(contract, entry, tariff) for entry in reversed(accruals)]
+        invoices = [
+            _vat_invoice(contract, entry, price_of(contract, entry.period))
+            for entry in reversed(accruals)
+        ]
         _advance_invoice(contract, accruals[0], today)
         if key == ("kemerovo", "1001"):
             _correction(contract, invoices[0], today)
     stdout.write(f"Документов: создано {Document.objects.count() - created}.")
     if ctx.get("scale_contracts"):
-        seed_scale(ctx["contracts"][("kemerovo", "2002")], today, tariff, stdout)
+        works = ctx["contracts"][("kemerovo", "2002")]
+        seed_scale(works, today, price_of(works, month_start(today, -1)), stdout)
 
 
 def seed_scale(contract, today: dt.date, tariff: Decimal, stdout) -> None:

@@ -1,12 +1,8 @@
 """Issue 17, «Demo data that ties out»: the demo calculator's rates are the ones the demo
-invoices bill. Not so on main yet: the demo's VAT invoices bill a flat 8,4275 руб/кВт·ч net
-(billing.demo.PRICE_PER_KWH) while the demo calculator's category-1 rate for НН under 670 kW is
-about 7 245,00 руб/МВт·ч (calculator.demo). Strict xfail: whoever makes them agree sees this
-test pass and removes the mark."""
+invoices bill (billing.demo.demo_price is calculator.demo.category_1_rate of the month)."""
 
 import io
 
-import pytest
 from django.core.management import call_command
 
 from calculator.models import FlatRate
@@ -14,9 +10,6 @@ from calculator.pricing import band_for
 from documents.models import Document
 
 
-@pytest.mark.xfail(
-    strict=True, reason="demo invoices bill 8,4275 руб/кВт·ч, the demo calculator ~7,245"
-)
 def test_a_category_1_demo_invoice_bills_the_demo_calculators_rate_of_its_month(db):
     call_command("seed_demo", stdout=io.StringIO())
     compared = []
@@ -35,3 +28,26 @@ def test_a_category_1_demo_invoice_bills_the_demo_calculators_rate_of_its_month(
             compared.append((contract.number, invoice.period, line.price * 1000, rate.rate))
     assert compared  # the demo's category-1 contracts 1001 and 3003 have months of both
     assert [row for row in compared if row[2] != row[3]] == []
+
+
+def test_the_calculator_prices_a_category_1_demo_month_as_its_invoice_to_the_kopeck(db):
+    from billing.models import Contract, LedgerEntry
+    from calculator import pricing, services
+    from calculator.models import TariffMonth
+
+    call_command("seed_demo", stdout=io.StringIO())
+    contract = Contract.objects.get(number="1001")
+    month = TariffMonth.objects.order_by("-month").first()
+    accrual = LedgerEntry.objects.get(contract=contract, kind="accrual", period=month.month)
+    estimate = services.calculate(
+        services.Inputs(
+            tariff_month=month, category=1, voltage_level=contract.voltage_level,
+            max_power_kw=contract.max_power_kw,
+            consumption=pricing.MonthlyConsumption(month=month.month, total_kwh=accrual.volume_kwh),
+        )
+    )  # fmt: skip
+    assert (estimate.cost.net, estimate.cost.vat, estimate.cost.total) == (
+        accrual.amount_net,
+        accrual.vat,
+        accrual.debit,
+    )

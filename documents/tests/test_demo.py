@@ -14,7 +14,7 @@ def seed():
 def test_each_demo_vat_invoice_says_what_the_ledger_charged(db):
     seed()
     invoices = Document.objects.filter(kind="vat_invoice").select_related("contract")
-    assert invoices.count() == 12  # three months of each of the four demo contracts
+    assert invoices.count() == 15  # three months of each of the five demo contracts
     for invoice in invoices:
         accrual = LedgerEntry.objects.get(contract=invoice.contract, kind="accrual",
                                           doc_number=invoice.number)  # fmt: skip

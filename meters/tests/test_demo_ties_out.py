@@ -24,7 +24,7 @@ def demo(db):
 
 
 @time_machine.travel(TODAY, tick=False)
-@pytest.mark.parametrize("number", ["1001", "2002", "0001с", "3003"])
+@pytest.mark.parametrize("number", ["1001", "2002", "0001с", "3003", "4004"])
 def test_every_month_the_meters_times_their_coefficients_equal_the_invoice(demo, number):
     contract = Contract.objects.get(number=number)
     breakdown = consumption(contract, dt.date(2025, 11, 1), dt.date(2026, 10, 1))
@@ -44,8 +44,10 @@ def test_every_month_the_meters_times_their_coefficients_equal_the_invoice(demo,
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_category_3_contracts_hours_sum_to_its_meters_every_month(demo):
-    works = Contract.objects.get(number="2002")
+@pytest.mark.parametrize("number", ["2002", "4004"])
+def test_the_category_3_and_4_contracts_hours_sum_to_their_meters_every_month(demo, number):
+    works = Contract.objects.get(number=number)
+    assert works.price_category == {"2002": 3, "4004": 4}[number]
     billed = billed_kwh(works, dt.date(2025, 11, 1), dt.date(2026, 10, 1))
     hourly = monthly_kwh(works, dt.date(2025, 11, 1), dt.date(2026, 10, 31))
     assert len(billed) == 12 and hourly == {month: item.kwh for month, item in billed.items()}
@@ -69,4 +71,6 @@ def test_the_category_3_contracts_hours_sum_to_its_meters_every_month(demo):
 
 @time_machine.travel(TODAY, tick=False)
 def test_categories_1_and_2_get_no_hourly_data(demo):
-    assert not HourlyVolume.objects.exclude(delivery_point__contract__number="2002").exists()
+    assert not HourlyVolume.objects.exclude(
+        delivery_point__contract__number__in=("2002", "4004")
+    ).exists()
