@@ -1,6 +1,6 @@
 """import_accruals at 100,000 rows on PostgreSQL: first load, then a re-run of the same file.
 
-Creates (once) 1,250 benchmark contracts `BA0001…` in Кемерово, writes a CSV of
+Creates (once) 1,250 benchmark contracts `ВА0001…` (Cyrillic, as billing writes them) in Кемерово, writes a CSV of
 80 monthly charges each (periods from 2019-01, НДС at the rate of the month),
 runs `manage.py import_accruals FILE` as a child process three times (first load, the same
 file again, every row corrected) and prints rows/s.
@@ -33,6 +33,7 @@ from billing.validators import valid_inn  # noqa: E402
 from billing.vat import vat_amount, vat_rate_for  # noqa: E402
 from core.dates import month_end, month_start  # noqa: E402
 from core.formatting import round_money  # noqa: E402
+from core.numbers import cyrillic_lookalikes  # noqa: E402
 
 CONTRACTS = 1250
 MONTHS = int(os.environ.get("BENCH_ACCRUAL_MONTHS", "80"))
@@ -41,7 +42,9 @@ PRICE = Decimal("8.4275")
 
 def bench_contracts() -> list[str]:
     branch = Branch.objects.get(code="kemerovo")
-    numbers = [f"BA{n:04d}" for n in range(1, CONTRACTS + 1)]
+    # Billing writes contract numbers in Cyrillic and every import reads a typed number so
+    # (core.numbers.cyrillic_lookalikes): «ВА0001», not the Latin «BA0001».
+    numbers = [cyrillic_lookalikes(f"BA{n:04d}") for n in range(1, CONTRACTS + 1)]
     have = set(
         Contract.objects.filter(branch=branch, number__in=numbers).values_list("number", flat=True)
     )
