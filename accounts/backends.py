@@ -40,10 +40,10 @@ class PortalBackend(ModelBackend):
         # Every cabinet page needs the person's membership and its organisation's two-factor
         # rule (core.access): one query, not three. Only those: each joined table costs more
         # to compile than most pages save.
-        user = (
-            get_user_model()
-            ._default_manager.select_related("membership__organisation")
-            .filter(pk=user_id)
-            .first()
-        )
-        return user if user is not None and user.is_active else None
+        # get(), not first(): no ORDER BY to compile on every request (bench/http_bench.py).
+        users = get_user_model()._default_manager.select_related("membership__organisation")
+        try:
+            user = users.get(pk=user_id)
+        except users.model.DoesNotExist:
+            return None
+        return user if user.is_active else None
