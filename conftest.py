@@ -76,6 +76,35 @@ def _key_rates_confirmed_to_today(request):
     yield
 
 
+@pytest.fixture(scope="module")
+def demo_once(request, django_db_setup, django_db_blocker):
+    """The whole demo, seeded once for a module whose tests read it, at the module's
+    DEMO_SEEDED_AT (a datetime): seed_demo takes seconds, and a module of ten tests that
+    each seeded it was a minute of the suite. Each test still runs in its own savepoint
+    (the `db` fixture), rolled back after it; the seed itself is rolled back after the
+    module, so no other module sees it."""
+    import io
+
+    import time_machine
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from billing.models import KeyRateConfirmation
+
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        # What _key_rates_confirmed_to_today gives every test, before the seed as there.
+        KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
+        with time_machine.travel(request.module.DEMO_SEEDED_AT, tick=False):
+            call_command("seed_demo", stdout=io.StringIO())
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
 @pytest.fixture
 def kemerovo(db):
     from billing.models import Branch

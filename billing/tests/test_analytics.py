@@ -1,13 +1,11 @@
 """Issue 20: the account's charts, the month's forecast and the cheaper category hint."""
 
 import datetime as dt
-import io
 import re
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import User
@@ -22,10 +20,12 @@ NOW = dt.datetime(2026, 11, 20, 12, 0)
 TODAY = NOW.date()
 
 
+DEMO_SEEDED_AT = NOW  # conftest.demo_once
+
+
 @pytest.fixture
-def demo(db):
-    with time_machine.travel(NOW, tick=False):
-        call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_once, db):
+    """The demo as seeded at DEMO_SEEDED_AT; what a test changes is rolled back after it."""
 
 
 def login(client, number):

@@ -1,12 +1,10 @@
 """Issue 17 («Demo data that ties out») and 20: one figure for one month on every page."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.management import call_command
 
 from billing.ledger import billed_kwh
 from billing.models import Contract
@@ -17,10 +15,12 @@ from meters.models import HourlyVolume
 TODAY = dt.datetime(2026, 11, 28, 12, 0)
 
 
+DEMO_SEEDED_AT = TODAY  # conftest.demo_once
+
+
 @pytest.fixture
-def demo(db):
-    with time_machine.travel(TODAY, tick=False):
-        call_command("seed_demo", stdout=io.StringIO())
+def demo(demo_once, db):
+    """The demo as seeded at DEMO_SEEDED_AT; what a test changes is rolled back after it."""
 
 
 @time_machine.travel(TODAY, tick=False)
