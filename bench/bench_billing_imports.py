@@ -1,9 +1,17 @@
-"""import_accruals at 100,000 rows on PostgreSQL: first load, then a re-run of the same file.
+"""import_accruals at 100,000 rows on PostgreSQL against a COPY of the same rows into the ledger.
 
-Creates (once) 1,250 benchmark contracts `ВА0001…` (Cyrillic, as billing writes them) in Кемерово, writes a CSV of
-80 monthly charges each (periods from 2019-01, НДС at the rate of the month),
-runs `manage.py import_accruals FILE` as a child process three times (first load, the same
-file again, every row corrected) and prints rows/s.
+Creates (once) 1,250 benchmark contracts `ВА0001…` (Cyrillic, as billing writes them) in
+Кемерово, writes a CSV of 80 monthly charges each (periods from 2019-01, НДС at the rate
+of the month), then:
+  1. the ceiling: the same rows already resolved to contract ids, as the import stores them
+     (contract, kind, dates, period, doc_number, description, kWh, amounts, purpose, source,
+     times, is_locked, an import batch), by one `COPY` straight into billing_ledgerentry with
+     its indexes, checks and deferred foreign keys, in one transaction, the commit included;
+     then deleted and the table vacuumed, so that the import sees the table it would have seen;
+  2. `manage.py import_accruals FILE` as a child process, start-up included, three times
+     (first load, the same file again, every row corrected): rows/s, its rate against the
+     ceiling, its own peak RSS (VmHWM), CPU seconds of the command and of its PostgreSQL
+     backend, and the load average beside each figure (the machine's 2 cores are shared).
 The charges it loaded are deleted afterwards (`--keep` leaves them). Prints
 figures; asserts nothing. Needs a migrated database in DATABASE_URL.
 """
@@ -11,7 +19,6 @@ figures; asserts nothing. Needs a migrated database in DATABASE_URL.
 import csv
 import datetime as dt
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -26,9 +33,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
-from billing.models import Branch, Contract, Customer, LedgerEntry  # noqa: E402
+from bench.measure import load_average, own_backend_cpu, run_command  # noqa: E402
+from billing.models import Branch, Contract, Customer, ImportBatch, LedgerEntry  # noqa: E402
 from billing.validators import valid_inn  # noqa: E402
 from billing.vat import vat_amount, vat_rate_for  # noqa: E402
 from core.dates import month_end, month_start  # noqa: E402
@@ -38,6 +46,13 @@ from core.numbers import cyrillic_lookalikes  # noqa: E402
 CONTRACTS = 1250
 MONTHS = int(os.environ.get("BENCH_ACCRUAL_MONTHS", "80"))
 PRICE = Decimal("8.4275")
+
+
+CEILING_COPY = (
+    "COPY billing_ledgerentry (contract_id, kind, date, period, doc_number, doc_date, "
+    "description, volume_kwh, amount_net, vat, debit, credit, purpose, source, created_at, "
+    "updated_at, is_locked, import_batch_id) FROM STDIN"
+)
 
 
 def bench_contracts() -> list[str]:
@@ -60,10 +75,20 @@ def bench_contracts() -> list[str]:
     return numbers
 
 
-def build_file(path: Path, numbers: list[str], extra_kwh: int = 0) -> int:
+def build_file(
+    path: Path, numbers: list[str], extra_kwh: int = 0, resolved: Path | None = None
+) -> int:
+    """The operator's CSV; with `resolved`, the same rows for the ceiling (COPY text format,
+    contract ids resolved, the import batch left as `{batch}`)."""
     periods = [month_start(dt.date(2019, 1, 1), n) for n in range(MONTHS)]
     rates = {p: vat_rate_for(p) for p in periods}
+    ids = dict(
+        Contract.objects.filter(branch__code="kemerovo", number__in=numbers).values_list(
+            "number", "id"
+        )
+    )
     rows = 0
+    copy = open(resolved, "w", encoding="utf-8") if resolved else None  # noqa: SIM115
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(["city", "contract_number", "period", "doc_number", "doc_date", "volume_kwh",
@@ -77,32 +102,67 @@ def build_file(path: Path, numbers: list[str], extra_kwh: int = 0) -> int:
                                  f"{month_end(period):%d.%m.%Y}", str(volume).replace(".", ","),
                                  str(net).replace(".", ","), str(vat).replace(".", ","),
                                  str(net + vat).replace(".", ",")])  # fmt: skip
+                if copy:
+                    copy.write(
+                        f"{ids[number]}\taccrual\t{month_end(period)}\t{period}\t"
+                        f"{number}-BENCH-{n:03d}\t{month_end(period)}\t"
+                        f"Электроэнергия за {period:%m.%Y}\t{volume:.3f}\t{net}\t{vat}\t"
+                        f"{net + vat}\t0.00\tenergy\timport\tnow\tnow\tf\t{{batch}}\n"
+                    )
                 rows += 1
+    if copy:
+        copy.close()
     return rows
 
 
-def timed_import(path: Path) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), "import_accruals", str(path)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return time.perf_counter() - started, done.stdout.strip().splitlines()[-1]
+def ceiling(resolved: Path, rows: int) -> tuple[float, float, float]:
+    """Rows/s and seconds of the resolved rows' COPY into the ledger, commit included."""
+    batch = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.ACCRUALS, file_name="bench-ceiling", operator="bench"
+    )
+    data = resolved.read_text(encoding="utf-8").replace("{batch}", str(batch.pk)).encode()
+    cpu = own_backend_cpu()
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        with cursor.copy(CEILING_COPY) as copy:
+            copy.write(data)
+    seconds = time.perf_counter() - start
+    cpu = own_backend_cpu() - cpu
+    deleted, _ = LedgerEntry.objects.filter(import_batch=batch).delete()
+    if deleted != rows:
+        raise SystemExit(f"the ceiling wrote {deleted} rows, not {rows}")
+    batch.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE billing_ledgerentry")
+    return rows / seconds, seconds, cpu
 
 
 def main() -> None:
     engine = connection.vendor
     numbers = bench_contracts()
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "accruals.csv"
-        rows = build_file(path, numbers)
+        path, resolved = Path(folder) / "accruals.csv", Path(folder) / "resolved.tsv"
+        rows = build_file(path, numbers, resolved=resolved)
         mb = path.stat().st_size / 1e6
-        print(f"import_accruals on {engine}: {rows} rows, {mb:.1f} MB")
+        print(f"\nimport_accruals on {engine}: {rows} rows, {mb:.1f} MB", flush=True)
+        load = load_average()
+        rate, seconds, cpu = ceiling(resolved, rows)
+        print(
+            f"  {'ceiling: COPY into the ledger':<30} {seconds:6.1f} s  {rate:8.0f} rows/s  "
+            f"(commit included), CPU {cpu:.1f} s PostgreSQL  | {load}",
+            flush=True,
+        )
         for label in ("first load", "re-run (unchanged)", "every row corrected"):
             if label == "every row corrected":
                 build_file(path, numbers, extra_kwh=1)
-            seconds, summary = timed_import(path)
-            print(f"  {label:<20} {seconds:6.1f} s  {rows / seconds:8.0f} rows/s  | {summary}")
+            load = load_average()
+            run = run_command("import_accruals", str(path))
+            print(
+                f"  {label:<30} {run.seconds:6.1f} s  {rows / run.seconds:8.0f} rows/s  "
+                f"({rows / run.seconds / rate:.0%} of the ceiling)  {run.describe()}  | {load}  "
+                f"| {run.output}",
+                flush=True,
+            )
     if "--keep" not in sys.argv:
         LedgerEntry.objects.filter(
             contract__number__in=numbers, doc_number__contains="-BENCH-"

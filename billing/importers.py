@@ -38,6 +38,7 @@ from billing.models import (
 from billing.services import Credit, credit_payments
 from billing.validators import customer_ids_errors
 from billing.vat import vat_error, vat_rate_for
+from core.bulk import copy_rows
 from core.formatting import group_digits
 from core.importing import ImportCommand, Row, RowError
 from core.numbers import cyrillic_lookalikes
@@ -357,6 +358,14 @@ class AccrualRecord:
 
 ACCRUAL_FIELDS = ("date", "period", "doc_date", "description", "volume_kwh", "amount_net",
                   "vat", "debit", "credit")  # fmt: skip
+# A new accrual's columns in the order write_batch builds them; the rest take the model's
+# defaults (core.bulk.copy_rows).
+CREATED_ACCRUAL_FIELDS = ["contract_id", "kind", "doc_number", "source", "import_batch_id",
+                          *ACCRUAL_FIELDS]  # fmt: skip
+
+
+def accrual_description(period: dt.date) -> str:
+    return f"Электроэнергия за {period:%m.%Y}"
 
 
 class AccrualsImport(BillingImport):
@@ -444,53 +453,44 @@ class AccrualsImport(BillingImport):
 
     def write_batch(self, records: list[AccrualRecord]) -> Counter:
         counts: Counter = Counter()
+        # The stored accruals of the batch as plain values: a model instance each costs
+        # more than the checks of its row (issue 22); only a changed one becomes an instance.
         existing = {
-            (e.contract_id, e.doc_number): e
-            for e in LedgerEntry.objects.filter(
+            (contract_id, doc_number): (pk, tuple(stored))
+            for pk, contract_id, doc_number, *stored in LedgerEntry.objects.filter(
                 kind=LedgerEntry.Kind.ACCRUAL,
                 contract_id__in={r.contract_id for r in records},
                 doc_number__in={r.doc_number for r in records},
-            )
+            ).values_list("pk", "contract_id", "doc_number", *ACCRUAL_FIELDS)
         }
         batch = self.current_batch()
         now = timezone.now()
         to_create, to_update = [], []
         for record in records:
-            values = {
-                "date": record.doc_date,
-                "period": record.period,
-                "doc_date": record.doc_date,
-                "description": f"Электроэнергия за {record.period:%m.%Y}",
-                "volume_kwh": record.volume_kwh,
-                "amount_net": record.amount_net,
-                "vat": record.vat,
-                "debit": record.amount,
-                "credit": Decimal("0.00"),
-            }
-            entry = existing.get(self.key(record))
-            if entry is None:
+            values = (record.doc_date, record.period, record.doc_date,
+                      accrual_description(record.period), record.volume_kwh, record.amount_net,
+                      record.vat, record.amount, Decimal("0.00"))  # fmt: skip
+            found = existing.get(self.key(record))
+            if found is None:
                 to_create.append(
+                    (record.contract_id, LedgerEntry.Kind.ACCRUAL, record.doc_number,
+                     LedgerEntry.Source.IMPORT, batch.pk, *values)
+                )  # fmt: skip
+                counts["created"] += 1
+            elif found[1] != values:
+                to_update.append(
                     LedgerEntry(
-                        contract_id=record.contract_id,
-                        kind=LedgerEntry.Kind.ACCRUAL,
-                        doc_number=record.doc_number,
+                        pk=found[0],
                         source=LedgerEntry.Source.IMPORT,
                         import_batch=batch,
-                        **values,
+                        updated_at=now,
+                        **dict(zip(ACCRUAL_FIELDS, values, strict=True)),
                     )
                 )
-                counts["created"] += 1
-            elif any(getattr(entry, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(entry, name, value)
-                entry.source = LedgerEntry.Source.IMPORT
-                entry.import_batch = batch
-                entry.updated_at = now
-                to_update.append(entry)
                 counts["updated"] += 1
             else:
                 counts["unchanged"] += 1
-        LedgerEntry.objects.bulk_create(to_create)
+        copy_rows(LedgerEntry, CREATED_ACCRUAL_FIELDS, to_create)
         bulk_update(
             LedgerEntry, to_update, [*ACCRUAL_FIELDS, "source", "import_batch", "updated_at"]
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import abc
 import csv
 import datetime as dt
+import functools
 import io
 import sys
 from collections import Counter
@@ -89,6 +90,25 @@ def normalise_header(name: Any) -> str:
     return str(name or "").strip().lower().lstrip("\ufeff")
 
 
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
+PERIOD_FORMATS = ("%Y-%m", "%m.%Y", "%Y-%m-%d", "%d.%m.%Y")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date(text: str, formats: tuple[str, ...]) -> dt.date | None:
+    """`text` read by the first of `formats` it fits, or None.
+
+    Cached: a file repeats few dates and periods, and strptime costs more than the rest
+    of a row's checks (issue 22).
+    """
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
 class Row:
     """One data row, with typed getters that raise RowError in Russian."""
 
@@ -119,12 +139,10 @@ class Row:
         text = self.text(column, required=required, max_length=32)
         if not text:
             return None
-        for fmt in ("%d.%m.%Y", "%Y-%m-%d"):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
-        raise RowError(column, f"«{text}» не дата (ожидается 31.10.2026 или 2026-10-31)")
+        day = _parse_date(text, DATE_FORMATS)
+        if day is None:
+            raise RowError(column, f"«{text}» не дата (ожидается 31.10.2026 или 2026-10-31)")
+        return day
 
     def month(self, column: str) -> dt.date:
         """A period `YYYY-MM` (or a date) as the first day of that month."""
@@ -132,12 +150,10 @@ class Row:
         if isinstance(value, dt.date):
             return (value.date() if isinstance(value, dt.datetime) else value).replace(day=1)
         text = self.text(column, max_length=32)
-        for fmt in ("%Y-%m", "%m.%Y", "%Y-%m-%d", "%d.%m.%Y"):
-            try:
-                return dt.datetime.strptime(text, fmt).date().replace(day=1)
-            except ValueError:
-                continue
-        raise RowError(column, f"«{text}» не период (ожидается ГГГГ-ММ, например 2026-10)")
+        day = _parse_date(text, PERIOD_FORMATS)
+        if day is None:
+            raise RowError(column, f"«{text}» не период (ожидается ГГГГ-ММ, например 2026-10)")
+        return day.replace(day=1)
 
     def decimal(
         self,
@@ -217,7 +233,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
         line = 1
         try:
             for values in reader:
-                if sum(len(v) for v in values) > MAX_LINE_CHARS:
+                if sum(map(len, values)) > MAX_LINE_CHARS:
                     raise ImportFileError(
                         path, reader.line_num, "-", f"строка длиннее {MAX_LINE_CHARS} символов"
                     )
@@ -324,10 +340,15 @@ def read_rows(
     if not path.is_file():
         raise ImportFileError(path, 0, "-", "файл не найден")
     suffix = path.suffix.lower()
+    # A CSV row is a list of strings no longer than its line (MAX_LINE_CHARS, checked as it is
+    # read): its cells need no check of their own, and a blank row is blank joined. A million
+    # rows pay for every per-cell loop here (issue 22).
+    texts = False
     if suffix in (".xlsx", ".xlsm"):
         source = _xlsx_rows(path)
     elif suffix in (".csv", ".txt", ""):
         source = _csv_rows(path)
+        texts = MAX_LINE_CHARS <= MAX_CELL_CHARS
     else:
         raise ImportFileError(
             path, 0, "-", f"неизвестный формат «{suffix}» (ожидается CSV или XLSX)"
@@ -352,16 +373,20 @@ def read_rows(
     for line, values in source:
         if line - 1 > max_rows:
             raise ImportFileError(path, line, "-", f"больше {max_rows} строк данных")
-        for index, value in enumerate(values):
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                raise ImportFileError(
-                    path,
-                    line,
-                    _column_name(columns, index),
-                    f"ячейка длиннее {MAX_CELL_CHARS} символов",
-                )
-        if not any(v not in (None, "") and str(v).strip() for v in values):
-            continue  # Excel leaves blank lines at the end
+        if texts:
+            if not "".join(values).strip():
+                continue  # Excel leaves blank lines at the end
+        else:
+            for index, value in enumerate(values):
+                if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                    raise ImportFileError(
+                        path,
+                        line,
+                        _column_name(columns, index),
+                        f"ячейка длиннее {MAX_CELL_CHARS} символов",
+                    )
+            if not any(v not in (None, "") and str(v).strip() for v in values):
+                continue  # Excel leaves blank lines at the end
         yield Row(line, dict(zip(columns, values, strict=False)))
 
 
@@ -395,6 +420,13 @@ class ImportCommand(BaseCommand, abc.ABC):
     @abc.abstractmethod
     def write_batch(self, records: list[Any]) -> Counter:
         """Store checked records; count created / updated / unchanged."""
+
+    def accepted(self, record: Any) -> None:
+        """A checked row, its key not seen before in the file, while no row so far was bad.
+
+        A command that writes while the file streams (inside its one transaction) takes the
+        row here; after the first bad row nothing more is handed on, as nothing will be written.
+        """
 
     def finish(self, counts: Counter) -> None:
         """Runs inside the transaction after the last batch."""
@@ -457,8 +489,10 @@ class ImportCommand(BaseCommand, abc.ABC):
                             issues.append(
                                 Issue(path, row.line, "-", f"повторяет строку {seen[key]}")
                             )
-                        else:
-                            seen[key] = row.line
+                            continue
+                        seen[key] = row.line
+                    if not issues:
+                        self.accepted(record)
         except ImportFileError as error:
             raise CommandError(f"{error}\nНичего не записано.") from None
         self.checked(total)

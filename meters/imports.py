@@ -82,7 +82,10 @@ def zone_of(row: Row, meter, meter_number: str) -> str:
 
     Whether the meter has that zone is the reading form's rule (`zone_error`).
     """
-    text = row.text("zone", required=False, max_length=16).lower()
+    raw = row.values.get("zone")
+    # Most files have no zone column (single-rate meters): no text to make of nothing.
+    text = "" if raw is None or raw == "" else row.text("zone", required=False, max_length=16)
+    text = text.lower()
     if not text:
         if len(meter.zone_codes) == 1:
             return meter.zone_codes[0]

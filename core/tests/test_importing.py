@@ -150,3 +150,40 @@ def test_a_1_gb_file_is_refused_quickly_and_nothing_is_written(db, tmp_path):
     with pytest.raises(CommandError, match="XLSX не читается"):
         run(xlsx)
     assert not Customer.objects.exists()
+
+
+def test_accepted_gets_each_good_unique_row_until_the_first_bad_one(db, tmp_path):
+    # A command that writes while the file streams takes rows here (import_readings).
+    handed = []
+
+    class Streaming(CustomerImport):
+        def accepted(self, record):
+            handed.append(record[0])
+
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "inn;name;limit\n"
+        "4205000016;Альфа;1\n"
+        "   ;  ;  \n"  # blank: skipped, not a bad row
+        "4205000023;Бета;1\n"
+        "4205000016;Альфа again;1\n"  # repeats line 2: a bad row, not handed on
+        "4205000030;Дельта;1\n"  # good, but after a bad row: nothing will be written
+        "12;Гамма;1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="Строк с ошибками: 2 из 5"):
+        call_command(Streaming(), str(path))
+    assert handed == ["4205000016", "4205000023"]
+
+
+def test_dates_and_periods_read_the_same_every_time(tmp_path):
+    from core.importing import Row
+
+    for _ in range(2):  # the second time from the cache
+        row = Row(2, {"d": "31.10.2026", "iso": "2026-10-31", "p": "10.2026", "bad": "31.13.2026"})
+        assert row.date("d") == row.date("iso") == row.month("d").replace(day=31)
+        assert row.month("p") == row.month("iso") == row.date("iso").replace(day=1)
+        with pytest.raises(RowError, match="«31.13.2026» не дата"):
+            row.date("bad")
+        with pytest.raises(RowError, match="«31.13.2026» не период"):
+            row.month("bad")

@@ -306,9 +306,10 @@ def test_a_line_too_long_stops_the_file_and_nothing_is_written(db, meters, tmp_p
 def test_a_bad_row_after_many_written_batches_rolls_them_all_back(
     db, meters, tmp_path, monkeypatch
 ):
-    from meters.management.commands.import_readings import Command
+    from meters.management.commands import import_readings
 
-    monkeypatch.setattr(Command, "batch_size", 2)
+    monkeypatch.setattr(import_readings, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(import_readings.Command, "batch_size", 2)
     days = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(9)]
     path = write(
         tmp_path,
@@ -321,20 +322,35 @@ def test_a_bad_row_after_many_written_batches_rolls_them_all_back(
     assert not Reading.objects.exists()
 
 
-def test_postgresql_merges_the_copied_rows_in_one_statement_and_sqlite_upserts(
-    db, more_meters, tmp_path
+def test_chunks_are_merged_while_the_file_streams_and_counted_across_them(
+    db, more_meters, tmp_path, capsys, monkeypatch
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    # PostgreSQL: a statement per chunk of 3 rows (in pipeline mode), SQLite: a batch of 3.
+    from meters.management.commands import import_readings
 
-    with CaptureQueriesContext(connection) as queries:
-        run(write(tmp_path, GOOD))
-    writes = [
-        q["sql"] for q in queries if "INSERT INTO" in q["sql"] and "meters_reading" in q["sql"]
-    ]
-    if connection.vendor == "postgresql":
-        (merge,) = writes
-        assert "FROM import_readings" in merge and "ON CONFLICT" in merge
-    else:
-        assert writes and all("ON CONFLICT" in sql for sql in writes)
+    monkeypatch.setattr(import_readings, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(import_readings.Command, "batch_size", 3)
+    path = write(tmp_path, GOOD)
+    run(path)
+    assert capsys.readouterr().out == "Создано: 7, обновлено: 0, без изменений: 0, отклонено: 0.\n"
+    path.write_text(GOOD.replace("1 234,5", "1 235,5"), encoding="utf-8")
+    run(path)
+    assert capsys.readouterr().out == "Создано: 0, обновлено: 1, без изменений: 6, отклонено: 0.\n"
     assert Reading.objects.count() == 7
+    assert Reading.objects.get(zone="H").value == Decimal("1235.5")
+
+
+def test_a_row_repeated_across_chunks_is_named_and_nothing_is_written(
+    db, meters, tmp_path, capsys, monkeypatch
+):
+    from meters.management.commands import import_readings
+
+    monkeypatch.setattr(import_readings, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(import_readings.Command, "batch_size", 2)
+    days = [dt.date(2026, 1, 1) + dt.timedelta(days=n) for n in range(5)]
+    rows = "".join(f"Кемерово;1001;108008060;{d:%d.%m.%Y};{n};\n" for n, d in enumerate(days))
+    path = write(tmp_path, HEADER + rows + "Кемерово;1001;108008060;01.01.2026;7;\n")
+    with pytest.raises(CommandError, match="Строк с ошибками: 1 из 6. Ничего не записано."):
+        run(path)
+    assert f"{path}:7: -: повторяет строку 2" in capsys.readouterr().err
+    assert not Reading.objects.exists()

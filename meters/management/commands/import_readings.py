@@ -3,10 +3,11 @@
 One path on every database: each row is parsed and checked by the reading form's
 own functions (`parse_value`, `value_error`, `zone_error`, `date_error` of
 meters/readings.py, through meters/imports.py) while the file is streamed, and
-each checked row is handed on at once, inside one transaction: on PostgreSQL to a
-`COPY` into a temporary table that one `INSERT … ON CONFLICT … DO UPDATE` merges
-at the end, elsewhere to `bulk_create(update_conflicts=True)` in batches. Any bad
-row rolls the whole transaction back, so nothing is written.
+each checked row is handed on at once, inside one transaction: on PostgreSQL in
+chunks, each merged by one `INSERT … ON CONFLICT … DO UPDATE` sent in pipeline
+mode, so that the database writes one chunk while the next is being checked;
+elsewhere by `bulk_create(update_conflicts=True)` in batches. Any bad row rolls
+the whole transaction back, so nothing is written.
 """
 
 from collections import Counter
@@ -19,19 +20,21 @@ from core.importing import MAX_ERRORS_SHOWN, ImportCommand, Row, RowError
 from meters import imports
 from meters.models import Reading
 
-TEMPORARY_TABLE = (
-    "CREATE TEMPORARY TABLE import_readings (meter_id bigint, date date, zone varchar(1), "
-    "value numeric(15, 3)) ON COMMIT DROP"
-)
-COPY_SQL = "COPY import_readings (meter_id, date, zone, value) FROM STDIN"
+# Rows a PostgreSQL merge takes at once: big enough that a statement's own cost is
+# small, small enough that the database starts early and the lists stay small.
+CHUNK_ROWS = 10_000
 # A value equal to the stored one is left alone (unchanged); the billing system's
 # value wins over one typed on the portal for the same date and zone, and is never
-# a rollover: a lower value from billing is a correction.
+# a rollover: a lower value from billing is a correction. The chunk comes as four
+# arrays in their text form, built by a join (≈1 µs a row): psycopg's adapters of
+# Python lists cost ≈5 µs a row, half the row's checks.
 MERGE_SQL = """
 WITH written AS (
     INSERT INTO meters_reading
         (meter_id, date, zone, value, source, status, rollover, submitted_by_id, created_at)
-    SELECT meter_id, date, zone, value, %s, %s, false, NULL, now() FROM import_readings
+    SELECT meter_id, date, zone, value, %s, %s, false, NULL, now()
+    FROM unnest(%s::bigint[], %s::date[], %s::varchar[], %s::numeric[])
+        AS chunk (meter_id, date, zone, value)
     ON CONFLICT (meter_id, date, zone) DO UPDATE SET
         value = EXCLUDED.value, source = EXCLUDED.source, status = EXCLUDED.status,
         rollover = false, submitted_by_id = NULL
@@ -40,6 +43,11 @@ WITH written AS (
 )
 SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written
 """
+
+
+def array_text(values) -> str:
+    """`{1,2,3}`: a PostgreSQL array literal of ids, ISO dates, zone codes or plain numbers."""
+    return "{" + ",".join(map(str, values)) + "}"
 
 
 class Command(ImportCommand):
@@ -70,15 +78,17 @@ class Command(ImportCommand):
         meter, number = self._meter(row)
         day = self._date(row)
         zone = imports.zone_of(row, meter, number)
-        record = meter.id, day, zone, imports.reading_value(row, "value", meter)
+        return meter.id, day, zone, imports.reading_value(row, "value", meter)
+
+    def accepted(self, record) -> None:
         if self.accept is not None:
             self.accept(record)
-        return record
 
     def _meter(self, row: Row) -> tuple[imports.MeterSpec, str]:
         # A file names each meter on many rows: its city, contract and number are
         # looked up once per spelling.
-        texts = (row.raw("city"), row.raw("contract_number"), row.raw("meter_number"))
+        values = row.values
+        texts = (values.get("city"), values.get("contract_number"), values.get("meter_number"))
         found = self.named.get(texts)
         if found is None:
             try:
@@ -130,7 +140,7 @@ class Command(ImportCommand):
             if dry_run:
                 issues, total = self._validate(path)
             elif connection.vendor == "postgresql":
-                issues, total, counts = self._by_copy(path)
+                issues, total, counts = self._by_pipeline(path)
             else:
                 issues, total, counts = self._by_batches(path)
             if issues:
@@ -152,22 +162,57 @@ class Command(ImportCommand):
             f"без изменений: {total - counts['created'] - counts['updated']}, отклонено: 0."
         )
 
-    def _by_copy(self, path: str) -> tuple[list, int, Counter]:
-        """PostgreSQL: each checked row into the temporary table by COPY, then one merge."""
-        with connection.cursor() as cursor:
-            cursor.execute(TEMPORARY_TABLE)
-            with cursor.copy(COPY_SQL) as copy:
-                self.accept = copy.write_row
-                try:
-                    issues, total = self._validate(path)
-                finally:
-                    self.accept = None
-            if issues:
-                return issues, total, Counter()
-            cursor.execute(MERGE_SQL, [Reading.Source.IMPORT, Reading.Status.ACCEPTED])
-            created, updated = cursor.fetchone()
-            cursor.execute("DROP TABLE import_readings")
-        return issues, total, Counter(created=created, updated=updated)
+    def _by_pipeline(self, path: str) -> tuple[list, int, Counter]:
+        """PostgreSQL: each chunk of checked rows merged by one statement, sent in pipeline mode.
+
+        A chunk's statement is sent without waiting for it, so the database merges one
+        chunk while the next one is read and checked. Before the next is sent, the one in
+        flight is waited for: when the database is the slower, the file does not pile up
+        in the connection's buffer (memory stays flat).
+        """
+        chunk: list = []
+        counts = Counter(created=0, updated=0)
+        in_flight = []
+        connection.ensure_connection()
+        database = connection.connection  # Django's psycopg connection, in its transaction
+        params = [Reading.Source.IMPORT, Reading.Status.ACCEPTED]
+
+        def wait(pipeline) -> None:
+            pipeline.sync()
+            for cursor in in_flight:
+                created, updated = cursor.fetchone()
+                counts.update(created=created, updated=updated)
+                cursor.close()
+            in_flight.clear()
+
+        with database.pipeline() as pipeline:
+
+            def send() -> None:
+                wait(pipeline)
+                cursor = database.cursor()
+                cursor.execute(
+                    MERGE_SQL, params + [array_text(c) for c in zip(*chunk, strict=True)]
+                )
+                in_flight.append(cursor)
+                chunk.clear()
+
+            def accept(record) -> None:
+                chunk.append(record)
+                if len(chunk) >= CHUNK_ROWS:
+                    send()
+
+            # The same foreign-key checks, each at the end of its chunk's statement instead of
+            # all at the commit: they run while the next chunk is checked, not after the file.
+            database.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.accept = accept
+            try:
+                issues, total = self._validate(path)
+            finally:
+                self.accept = None
+            if chunk and not issues:
+                send()
+            wait(pipeline)
+        return issues, total, counts
 
     def _by_batches(self, path: str) -> tuple[list, int, Counter]:
         """Other databases (SQLite): each batch of checked rows by `bulk_create` as it fills."""
