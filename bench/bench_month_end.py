@@ -14,9 +14,11 @@ Run by `make bench` (bench/run) after bench/http_bench.py has seeded `seed_demo
    time from the import's start to the last PDF stored, against 1.25 × (N × the median
    rendering of the contract's two PDFs alone ÷ worker processes), the workers' CPU
    seconds, the speed-up of 2 workers over 1, and the extrapolation to 10,000 contracts.
-   N is BENCH_BATCH_CONTRACTS (default 200, about a minute per run on 2 cores): all
-   10,000 at 0.3–0.7 s a PDF would take hours. The batch's documents are deleted (and
-   their accruals unlocked) between the runs, so both do the same work.
+   N is BENCH_BATCH_CONTRACTS (default 200: 400 PDFs, ~2 min with one worker on a quiet
+   machine, ~1 min with two; 3–4 min each at load 4–7): all 10,000 at 0.3–0.7 s a PDF
+   would take hours, so the figure for 10,000 is extrapolated. The batch's documents are
+   deleted (and their accruals unlocked) between the runs, so both do the same work;
+   BENCH_REDIS_PORT (default 56461) is the redis-server's port.
 2. `billing.services.accrue_penalties` for the 10,000 benchmark contracts, rolled back
    afterwards, against 10 × one query reading all their ledger entries.
 3. A PDF a user downloads: an issued document's PDF through the view (Django's test
