@@ -16,14 +16,24 @@ import holidays
 
 
 @lru_cache(maxsize=32)
-def _calendar(year: int) -> holidays.HolidayBase:
-    # One immutable calendar per year: the package computes a year on first use.
-    return holidays.country_holidays("RU", years=year)
+def _days_off(year: int) -> frozenset[dt.date]:
+    """The year's days off as the package says them, asked once per day of the year.
+
+    The package answers each day by several lookups (weekend, holiday, moved working
+    day); a penalty run asks about ~200,000 days (every term of every contract), so the
+    year is read once and kept, immutable.
+    """
+    calendar = holidays.country_holidays("RU", years=year)
+    first = dt.date(year, 1, 1)
+    days = (
+        first + dt.timedelta(days=n) for n in range((first.replace(year=year + 1) - first).days)
+    )
+    return frozenset(day for day in days if not calendar.is_working_day(day))
 
 
 def is_working_day(day: dt.date) -> bool:
     """A working day of the production calendar (moved days off and working Saturdays included)."""
-    return _calendar(day.year).is_working_day(day)
+    return day not in _days_off(day.year)
 
 
 def next_working_day(day: dt.date) -> dt.date:

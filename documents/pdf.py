@@ -10,9 +10,12 @@ rendered every time.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -21,6 +24,11 @@ from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
 from documents.models import Document
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
 logger = logging.getLogger(__name__)
 
@@ -72,22 +80,46 @@ def _stylesheet_path(name: str = STYLESHEET) -> Path:
     return Path(found)
 
 
-def render_pdf(body_template: str, context: dict) -> bytes:
-    """Render `body_template` (a document fragment) inside the A4 PDF page, as bytes."""
-    from weasyprint import CSS, HTML
+_styles = threading.local()
+# Let go at exit while the interpreter still runs: a font configuration removes its
+# folder of temporary font files when it is collected, and fails to during shutdown.
+atexit.register(lambda: vars(_styles).clear())
+
+
+def _page_styles() -> tuple[Path, FontConfiguration, URLFetcher, tuple[CSS, ...]]:
+    """The stylesheets of every PDF, parsed once per thread, with the fonts they load.
+
+    They are static files of the release, read once like the templates: parsing them
+    and loading their @font-face fonts took a tenth of each rendering, and the month's
+    batch renders two PDFs per contract (bench/bench_month_end.py). Per thread, not per
+    process: WeasyPrint's font configuration is not meant for two renderings at once
+    (runserver and a threaded gunicorn serve requests in threads).
+    """
+    if hasattr(_styles, "loaded"):
+        return _styles.loaded
+    from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
-    html = render_to_string(PDF_TEMPLATE, {**context, "body_template": body_template})
     stylesheet = _stylesheet_path()
     fonts = FontConfiguration()
     fetcher = _local_fetcher()
-    css = [
+    css = tuple(
         CSS(filename=str(path), font_config=fonts, url_fetcher=fetcher)
         for path in (stylesheet, *map(_stylesheet_path, EXTRA_STYLESHEETS))
-    ]
+    )
+    _styles.loaded = (stylesheet, fonts, fetcher, css)
+    return _styles.loaded
+
+
+def render_pdf(body_template: str, context: dict) -> bytes:
+    """Render `body_template` (a document fragment) inside the A4 PDF page, as bytes."""
+    from weasyprint import HTML
+
+    html = render_to_string(PDF_TEMPLATE, {**context, "body_template": body_template})
+    stylesheet, fonts, fetcher, css = _page_styles()
     document = HTML(string=html, base_url=stylesheet.parent.as_uri() + "/", url_fetcher=fetcher)
     # PDF/UA-1: tagged, so a screen reader reads the document in order (ГОСТ Р 52872-2019).
-    return document.write_pdf(stylesheets=css, font_config=fonts, pdf_variant="pdf/ua-1")
+    return document.write_pdf(stylesheets=list(css), font_config=fonts, pdf_variant="pdf/ua-1")
 
 
 def stored_name(document: Document, filename: str) -> str:

@@ -70,6 +70,34 @@ def test_pdf_embeds_the_bundled_dejavu_fonts(alice_client, alice_contract):
     assert "Российский рубль, 643" in text
 
 
+def test_stylesheets_and_fonts_are_loaded_once_per_thread_and_every_pdf_embeds_the_fonts(
+    alice_contract, monkeypatch
+):
+    """The second rendering reuses the first's parsed stylesheets and font configuration
+    (a tenth of each rendering), and its PDF still carries the bundled fonts."""
+    import threading
+
+    from weasyprint import CSS
+
+    from documents.services import SECTIONS, document_context
+
+    monkeypatch.setattr(pdf, "_styles", threading.local())
+    parsed = []
+    monkeypatch.setattr("weasyprint.CSS", lambda *a, **kw: parsed.append(1) or CSS(*a, **kw))
+    invoices = [make_vat_invoice(alice_contract, number=n) for n in ("1", "2")]
+    for invoice in invoices:
+        content = pdf.render_pdf(SECTIONS[invoice.kind].fragment, document_context(invoice))
+        reader = PdfReader(io.BytesIO(content))
+        assert any(name.endswith("+Doc-Sans-Bold") for name in embedded_fonts(reader))
+        assert f"№ {invoice.number}" in " ".join(reader.pages[0].extract_text().split())
+    assert len(parsed) == 1 + len(pdf.EXTRA_STYLESHEETS)
+    other = []
+    thread = threading.Thread(target=lambda: other.append(pdf._page_styles()))
+    thread.start()
+    thread.join()
+    assert other[0][1] is not pdf._page_styles()[1]  # another thread, its own fonts
+
+
 def test_correction_pdf_names_the_corrected_invoice_and_the_change(alice_client, alice_contract):
     invoice = make_vat_invoice(alice_contract, number="123")
     correction = make_correction(alice_contract, invoice, number="К-5")
