@@ -38,9 +38,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# The suite runs on every core (pytest-xdist; each worker has its own test database);
+# `make test PYTEST_WORKERS=0` runs it in one process.
+PYTEST_WORKERS ?= auto
+
 test: $(STAMP) var lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Fault and recovery tests: they stop and start the database, so they need the
 # throwaway cluster of .ci/pg.sh (PG_BIN, PGDATA, PGPORT); .ci/run calls this last.
