@@ -38,13 +38,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# The suite runs on every core (pytest-xdist; each worker has its own test database);
+# The suite runs on every core (pytest-xdist; each worker has its own test database; an
+# idle worker takes tests queued for the other, so the slow browser tests do not make a tail);
 # `make test PYTEST_WORKERS=0` runs it in one process.
 PYTEST_WORKERS ?= auto
 
 test: $(STAMP) var lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal
 
 # Fault and recovery tests: they stop and start the database, so they need the
 # throwaway cluster of .ci/pg.sh (PG_BIN, PGDATA, PGPORT); .ci/run calls this last.
