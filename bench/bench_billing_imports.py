@@ -21,7 +21,6 @@ import datetime as dt
 import os
 import sys
 import tempfile
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,9 +32,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 
-from bench.measure import load_average, own_backend_cpu, run_command  # noqa: E402
+from bench.measure import load_average, run_command, timed_copy  # noqa: E402
 from billing.models import Branch, Contract, Customer, ImportBatch, LedgerEntry  # noqa: E402
 from billing.validators import valid_inn  # noqa: E402
 from billing.vat import vat_amount, vat_rate_for  # noqa: E402
@@ -121,13 +120,7 @@ def ceiling(resolved: Path, rows: int) -> tuple[float, float, float]:
         kind=ImportBatch.Kind.ACCRUALS, file_name="bench-ceiling", operator="bench"
     )
     data = resolved.read_text(encoding="utf-8").replace("{batch}", str(batch.pk)).encode()
-    cpu = own_backend_cpu()
-    start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.copy(CEILING_COPY) as copy:
-            copy.write(data)
-    seconds = time.perf_counter() - start
-    cpu = own_backend_cpu() - cpu
+    seconds, cpu = timed_copy(CEILING_COPY, [data])
     deleted, _ = LedgerEntry.objects.filter(import_batch=batch).delete()
     if deleted != rows:
         raise SystemExit(f"the ceiling wrote {deleted} rows, not {rows}")

@@ -25,7 +25,6 @@ import datetime as dt
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,9 +35,9 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 
-from bench.measure import load_average, own_backend_cpu, run_command  # noqa: E402
+from bench.measure import load_average, run_command, timed_copy  # noqa: E402
 from meters.models import Meter, Reading  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "1000000"))
@@ -95,14 +94,8 @@ def build_files(path: Path, resolved: Path) -> int:
 
 def ceiling(resolved: Path, rows: int) -> tuple[float, float, float]:
     """Rows/s and seconds of the resolved rows' COPY into meters_reading, commit included."""
-    cpu = own_backend_cpu()
-    start = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor, open(resolved, "rb") as handle:
-        with cursor.copy(CEILING_COPY) as copy:
-            while chunk := handle.read(1 << 20):
-                copy.write(chunk)
-    seconds = time.perf_counter() - start
-    cpu = own_backend_cpu() - cpu
+    with open(resolved, "rb") as handle:
+        seconds, cpu = timed_copy(CEILING_COPY, iter(lambda: handle.read(1 << 20), b""))
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM meters_reading WHERE created_at = %s", [CEILING_MARK])
         if cursor.rowcount != rows:

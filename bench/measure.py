@@ -41,6 +41,19 @@ def own_backend_cpu() -> float:
         return backend_cpu(cursor.fetchone()[0])
 
 
+def timed_copy(sql: str, chunks) -> tuple[float, float]:
+    """Wall seconds and backend CPU seconds of one `COPY … FROM STDIN` of `chunks` (bytes)
+    in its own transaction, commit included: the ceiling of an import."""
+    from django.db import transaction
+
+    cpu = own_backend_cpu()
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for chunk in chunks:
+            copy.write(chunk)
+    return time.perf_counter() - start, own_backend_cpu() - cpu
+
+
 def peak_rss_mb(pid: int) -> float:
     """The high-water mark of a process's resident memory (VmHWM), in MB; 0 once it is gone.
 

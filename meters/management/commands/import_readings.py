@@ -204,15 +204,19 @@ class Command(ImportCommand):
             # The same foreign-key checks, each at the end of its chunk's statement instead of
             # all at the commit: they run while the next chunk is checked, not after the file.
             database.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            self.accept = accept
-            try:
-                issues, total = self._validate(path)
-            finally:
-                self.accept = None
+            issues, total = self._validate_into(path, accept)
             if chunk and not issues:
                 send()
             wait(pipeline)
         return issues, total, counts
+
+    def _validate_into(self, path: str, accept) -> tuple[list, int]:
+        """`_validate`, each checked row handed to `accept` while the file streams."""
+        self.accept = accept
+        try:
+            return self._validate(path)
+        finally:
+            self.accept = None
 
     def _by_batches(self, path: str) -> tuple[list, int, Counter]:
         """Other databases (SQLite): each batch of checked rows by `bulk_create` as it fills."""
@@ -225,11 +229,7 @@ class Command(ImportCommand):
                 counts.update(self.write_batch(batch))
                 batch.clear()
 
-        self.accept = accept
-        try:
-            issues, total = self._validate(path)
-        finally:
-            self.accept = None
+        issues, total = self._validate_into(path, accept)
         if batch and not issues:
             counts.update(self.write_batch(batch))
         return issues, total, counts
