@@ -27,6 +27,7 @@ kill; every payment is credited once; every outbox mail reached the SMTP sink ex
 import asyncio
 import datetime as dt
 import email
+import http.server
 import json
 import logging
 import os
@@ -128,10 +129,9 @@ def wait_http(url: str, seconds=60, what="up", ok=(200,)):
 def nginx_config(directory: Path, port: int, nodes: list[int], static: Path, media: Path) -> Path:
     """deploy/*.conf with the loopback addresses and the temporary folders put in."""
     site = (ROOT / "deploy" / "nginx.conf").read_text()
-    upstream = "".join(
-        f"    server 127.0.0.1:{node} max_fails=1 fail_timeout=10s;\n" for node in nodes
-    )
-    site = re.sub(r"    server web:8000[^\n]*\n", upstream, site)
+    health = re.search(r"    server web:8000( [^\n;]*)?;\n", site)  # the deployment's checks
+    upstream = "".join(f"    server 127.0.0.1:{node}{health[1] or ''};\n" for node in nodes)
+    site = site.replace(health[0], upstream)
     site = site.replace("listen 80 default_server;", f"listen 127.0.0.1:{port} default_server;")
     site = site.replace("include /etc/nginx/eskk-portal.conf;", f"include {directory}/portal.conf;")
     assert upstream in site and str(port) in site and "portal.conf" in site
@@ -211,6 +211,67 @@ class SmtpSink:
     def stop(self):
         self.release()
         self.controller.stop()
+
+
+class _LiveNode(http.server.BaseHTTPRequestHandler):
+    """Node B of test_a_node_that_answers_503_stays_in_nginx_s_pool: pages answer 200;
+    /unavailable/ and every POST answer 503, as the portal does on purpose (the «Сервис
+    временно недоступен» page when its database connection failed, core.views; the bank's
+    notification «retry later» when the bank was too slow to re-read the status)."""
+
+    def do_GET(self):
+        self._answer(503 if self.path.startswith("/unavailable/") else 200)
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self._answer(503)
+
+    def _answer(self, status):
+        body = f"node B: {status}".encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_node_that_answers_503_stays_in_nginx_s_pool():
+    """The portal's own 503 is an answer, not a dead node: with node A down, node B's 503
+    reaches the customer as it is, and nginx goes on sending every request to B. Before, nginx
+    counted B's 503 as a failure (proxy_next_upstream http_503, max_fails=1): it tried dead A
+    instead, and for fail_timeout answered every customer with its own 502 «no live upstreams»
+    (a burst the cluster test met in CI)."""
+    nginx_bin = need("nginx")
+    tmp = Path(tempfile.mkdtemp(prefix="eskk-nginx-"))
+    tmp.chmod(0o755)
+    for folder in ("nginx", "static", "media", "logs"):
+        (tmp / folder).mkdir()
+    node_b = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _LiveNode)
+    threading.Thread(target=node_b.serve_forever, daemon=True).start()
+    port, dead_a = free_port(), free_port()
+    config = nginx_config(
+        tmp / "nginx", port, [dead_a, node_b.server_port], tmp / "static", tmp / "media"
+    )
+    nginx = Service("nginx", [nginx_bin, "-p", str(tmp / "nginx"), "-c", str(config),
+                              "-e", str(tmp / "nginx" / "error.log")], os.environ, tmp / "logs")  # fmt: skip
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_http(f"{base}/cabinet/account/", what="served by node B behind nginx")
+        with httpx.Client(base_url=base, timeout=10) as client:
+            pages = [client.get("/cabinet/account/") for _ in range(4)]
+            unavailable = client.get("/unavailable/")
+            notified = client.post("/cabinet/payments/notify/", content=b"{}")
+            pages += [client.get("/cabinet/account/") for _ in range(10)]
+    finally:
+        nginx.stop()
+        node_b.shutdown()
+        shutil.rmtree(tmp, ignore_errors=True)
+    assert (unavailable.status_code, unavailable.text) == (503, "node B: 503")
+    assert (notified.status_code, notified.text) == (503, "node B: 503")
+    assert [(r.status_code, r.text) for r in pages] == [(200, "node B: 200")] * 14
 
 
 # --- the customers ------------------------------------------------------------------------
