@@ -79,10 +79,12 @@ def _key_rates_confirmed_to_today(request):
 @pytest.fixture(scope="module")
 def demo_once(request, django_db_setup, django_db_blocker):
     """The whole demo, seeded once for a module whose tests read it, at the module's
-    DEMO_SEEDED_AT (a datetime): seed_demo takes seconds, and a module of ten tests that
-    each seeded it was a minute of the suite. Each test still runs in its own savepoint
-    (the `db` fixture), rolled back after it; the seed itself is rolled back after the
-    module, so no other module sees it."""
+    DEMO_SEEDED_AT (a datetime; now when the module has none): seed_demo takes seconds, and
+    a module of ten tests that each seeded it was a minute of the suite. Each test still
+    runs in its own savepoint (the `db` fixture), rolled back after it; the seed itself is
+    rolled back after the module, so no other module sees it. Every test of the module
+    after the first that asks for it sees the demo: a test that needs an empty database
+    lives in another module."""
     import io
 
     import time_machine
@@ -97,7 +99,8 @@ def demo_once(request, django_db_setup, django_db_blocker):
         outer.__enter__()
         # What _key_rates_confirmed_to_today gives every test, before the seed as there.
         KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
-        with time_machine.travel(request.module.DEMO_SEEDED_AT, tick=False):
+        seeded_at = getattr(request.module, "DEMO_SEEDED_AT", None) or timezone.now()
+        with time_machine.travel(seeded_at, tick=False):
             call_command("seed_demo", stdout=io.StringIO())
     yield
     with django_db_blocker.unblock():

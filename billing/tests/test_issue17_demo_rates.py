@@ -1,17 +1,16 @@
 """Issue 17, «Demo data that ties out»: the demo calculator's rates are the ones the demo
 invoices bill (billing.demo.demo_price is calculator.demo.category_1_rate of the month)."""
 
-import io
-
-from django.core.management import call_command
+import pytest
 
 from calculator.models import FlatRate
 from calculator.pricing import band_for
 from documents.models import Document
 
+pytestmark = pytest.mark.usefixtures("demo_once")  # conftest: the demo, seeded once
+
 
 def test_a_category_1_demo_invoice_bills_the_demo_calculators_rate_of_its_month(db):
-    call_command("seed_demo", stdout=io.StringIO())
     compared = []
     invoices = Document.objects.filter(
         kind=Document.Kind.VAT_INVOICE, contract__price_category=1
@@ -35,7 +34,6 @@ def test_the_calculator_prices_a_category_1_demo_month_as_its_invoice_to_the_kop
     from calculator import pricing, services
     from calculator.models import TariffMonth
 
-    call_command("seed_demo", stdout=io.StringIO())
     contract = Contract.objects.get(number="1001")
     month = TariffMonth.objects.order_by("-month").first()
     accrual = LedgerEntry.objects.get(contract=contract, kind="accrual", period=month.month)

@@ -1,6 +1,7 @@
 import datetime as dt
 import io
 
+import pytest
 import time_machine
 from django.core.management import call_command
 
@@ -14,10 +15,13 @@ from calculator.models import (
 )
 from meters.models import HourlyVolume
 
+SEEDED_AT = dt.datetime(2026, 11, 28, 12, 0)
+DEMO_SEEDED_AT = SEEDED_AT  # conftest.demo_once: the demo, seeded once
+pytestmark = pytest.mark.usefixtures("demo_once")
 
-@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+
+@time_machine.travel(SEEDED_AT, tick=False)
 def test_seed_demo_adds_demo_tariffs_of_the_last_three_months_for_every_category(db):
-    call_command("seed_demo", stdout=io.StringIO())
     months = list(TariffMonth.objects.order_by("month"))
     assert [m.month for m in months] == [
         dt.date(2026, 8, 1),
@@ -38,20 +42,18 @@ def test_seed_demo_adds_demo_tariffs_of_the_last_three_months_for_every_category
     assert HourlyVolume.objects.filter(delivery_point__contract__number="2002").exists()
 
 
-@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+@time_machine.travel(SEEDED_AT, tick=False)
 def test_seed_demo_twice_adds_nothing(db):
-    call_command("seed_demo", stdout=io.StringIO())
     models = (HourlyRate, HourlyVolume, FlatRate, MonthHours, CapacityPeakHour)
     counts = [model.objects.count() for model in models]
     call_command("seed_demo", stdout=io.StringIO())
     assert counts == [model.objects.count() for model in models]
 
 
-@time_machine.travel(dt.datetime(2026, 11, 28, 12, 0), tick=False)
+@time_machine.travel(SEEDED_AT, tick=False)
 def test_the_page_says_the_tariffs_are_demo_tariffs(client, db):
     from accounts.models import User
 
-    call_command("seed_demo", stdout=io.StringIO())
     client.force_login(User.objects.get(contract__number="2002"))
     page = client.get("/cabinet/calculator/").content.decode()
     assert "октябрь 2026 (демонстрационные)" in page

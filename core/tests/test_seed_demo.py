@@ -1,44 +1,11 @@
-import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from billing.models import Contract, LedgerEntry
-from core.dates import month_end
+from billing.models import Contract
 from meters.models import Meter, Reading
-
-
-def test_seed_demo_creates_the_seed_meter_with_its_last_reading(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    meter = Meter.objects.select_related("delivery_point").get(number="108008060")
-    assert meter.model == "СКАТ 101Э/1-3 ШР1"
-    assert meter.coefficient == 1
-    assert meter.delivery_point.address == "Кемеровская обл., г. Кемерово, ул. Мира, 1"
-    last = meter.readings.order_by("-date").first()
-    assert last.value == 36156
-    assert last.date == month_end(dt.date.today(), -1)
-
-
-def test_seed_demo_is_idempotent(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    counts = (
-        Contract.objects.count(),
-        LedgerEntry.objects.count(),
-        Reading.objects.count(),
-        User.objects.count(),
-    )
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    again = (
-        Contract.objects.count(),
-        LedgerEntry.objects.count(),
-        Reading.objects.count(),
-        User.objects.count(),
-    )
-    assert counts == again
-    assert Contract.objects.filter(branch__code="berezovsky").exists()
-    assert set(Contract.objects.values_list("price_category", flat=True)) >= {1, 2, 3}
 
 
 def test_seed_demo_builds_a_large_set_on_request(db):
@@ -51,16 +18,6 @@ def test_seed_demo_builds_a_large_set_on_request(db):
     call_command("seed_demo", "--contracts", "4", "--meters-per-contract", "3", "--history-months", "2",
                  stdout=open("/dev/null", "w"))  # fmt: skip
     assert Meter.objects.filter(delivery_point__contract__in=scale).count() == 12
-
-
-def test_demo_ledger_balance_is_the_unpaid_last_month(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    contract = Contract.objects.get(number="1001")
-    entries = LedgerEntry.objects.filter(contract=contract)
-    last = entries.filter(kind="accrual").order_by("-period").first()
-    paid = sum(e.credit for e in entries)
-    charged = sum(e.debit for e in entries)
-    assert charged - paid == last.debit
 
 
 def test_seed_demo_refuses_to_run_with_debug_off(db, settings):

@@ -1,10 +1,13 @@
 """The demo documents agree with the demo ledger to the kopeck."""
 
+import pytest
 from django.core.management import call_command
 
 from billing.ledger import balance
 from billing.models import Contract, LedgerEntry
 from documents.models import Document
+
+pytestmark = pytest.mark.usefixtures("demo_once")  # conftest: the demo, seeded once
 
 
 def seed():
@@ -12,7 +15,6 @@ def seed():
 
 
 def test_each_demo_vat_invoice_says_what_the_ledger_charged(db):
-    seed()
     invoices = Document.objects.filter(kind="vat_invoice").select_related("contract")
     assert invoices.count() == 15  # three months of each of the five demo contracts
     for invoice in invoices:
@@ -29,7 +31,6 @@ def test_each_demo_vat_invoice_says_what_the_ledger_charged(db):
 
 
 def test_the_demo_correction_is_charged_and_paid_in_the_ledger(db):
-    seed()
     correction = Document.objects.get(kind="correction")
     contract = Contract.objects.get(number="1001")
     assert correction.contract == contract and correction.corrects.kind == "vat_invoice"
@@ -42,7 +43,6 @@ def test_the_demo_correction_is_charged_and_paid_in_the_ledger(db):
 
 
 def test_seeding_twice_adds_no_documents(db):
-    seed()
     counts = (Document.objects.count(), LedgerEntry.objects.count())
     seed()
     assert (Document.objects.count(), LedgerEntry.objects.count()) == counts
