@@ -11,7 +11,7 @@ from accounts.organisations import contracts_overview
 from billing import analytics
 from billing.forms import HistoryFilterForm, PenaltyDateForm
 from billing.ledger import account_summary, energy_and_penalty_balances
-from billing.models import Contract, LedgerEntry
+from billing.models import LedgerEntry
 from billing.services import penalty_report
 from calculator.services import cheaper_category
 from core.access import contract_required
@@ -20,10 +20,6 @@ from core.dates import month_start
 RECENT_ENTRIES = 5
 HISTORY_PAGE_SIZE = 25
 ZERO = Decimal("0.00")
-
-
-def _get_contract(request: HttpRequest) -> Contract:
-    return Contract.objects.select_related("customer", "branch").get(pk=request.contract.pk)
 
 
 def _get_entry_for_contract(request: HttpRequest, pk: int) -> LedgerEntry:
@@ -57,7 +53,7 @@ def account(request: HttpRequest) -> HttpResponse:
     """«Лицевой счет»: who the customer is to the supplier and how much they owe."""
     today = timezone.localdate()
     summary = account_summary(request.contract)
-    contract = _get_contract(request)
+    contract = request.contract  # core.access loaded it with its branch and customer
     figures = analytics.MonthFigures.load(contract, today)
     forecast = analytics.month_forecast(contract, today, figures)
     context = {

@@ -82,11 +82,11 @@ def test_the_number_of_queries_does_not_grow_with_the_ledger(
     for day in range(entries):
         add(alice_contract, "accrual", dt.date(2025, 1, 1) + dt.timedelta(days=day), debit="1",
             doc_number=f"Р-{day}", period=dt.date(2025, 1, 1))  # fmt: skip
-    # session, user with its contract; summary; contract with customer and branch; recent
-    # operations; the penalty to date: its operations, penalties booked and paid, key rates;
+    # session, user with its contract; the chosen contract with customer and branch
+    # (core.access); summary; recent operations; the penalty to date: its operations, penalties booked and paid, key rates;
     # the 24 months' kWh and charges (charts, forecast); this month's hours (forecast); the
     # last month's tariffs (the category hint)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert alice_client.get(URL).status_code == 200
 
 
