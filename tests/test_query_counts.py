@@ -50,14 +50,14 @@ def add_ledger(contract, count: int, kind: str = "mixed") -> None:
     LedgerEntry.objects.bulk_create(entries)
 
 
-def test_the_account_page_makes_13_queries_for_one_entry_or_500(
+def test_the_account_page_makes_12_queries_for_one_entry_or_500(
     alice_client, alice_contract, django_assert_num_queries
 ):
-    # session, user with the membership, the chosen contract (core.access); the
-    # balances, the contract with its customer and branch; the penalty report: the ledger, penalties booked, key rates; the
-    # recent entries; the 24 months' kWh and charges (charts, forecast), this month's hours
-    # (forecast), last month's tariffs (the category hint)
-    QUERIES = 13
+    # session, user with the membership, the chosen contract with its customer and branch
+    # (core.access); the balances; the penalty report: the ledger, penalties booked, key
+    # rates; the recent entries; the 24 months' kWh and charges (charts, forecast), this
+    # month's hours (forecast), last month's tariffs (the category hint)
+    QUERIES = 12
     url = reverse("billing:account")
     add_ledger(alice_contract, 1)
     queries_of(alice_client, url, QUERIES, django_assert_num_queries)
