@@ -320,12 +320,12 @@ def prime_sessions(cookies: list[str]) -> None:
 def start_nginx(directory: Path) -> subprocess.Popen:
     """Debian's nginx with the repo's deploy/ config in front of nodes A and B, as in
     tests/faults/test_cluster.py (the same function writes the config)."""
-    from tests.faults.test_cluster import nginx_config
+    from tests.faults.test_cluster import nginx_command, nginx_config
 
     static, media = ROOT / "var" / "staticfiles", ROOT / "var" / "media"
     directory.mkdir(mode=0o755)
     config = nginx_config(directory, NGINX_PORT, [PORT, NODE_B_PORT], static, media)
-    process = subprocess.Popen(["nginx", "-p", str(directory), "-c", str(config)])
+    process = subprocess.Popen(nginx_command("nginx", config))
     for _ in range(50):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{NGINX_PORT}{FLOOR}", timeout=1).read()  # noqa: S310

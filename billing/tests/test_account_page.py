@@ -1,7 +1,6 @@
 import datetime as dt
 from decimal import Decimal
 
-import pytest
 from django.urls import reverse
 
 from billing.models import LedgerEntry
@@ -73,21 +72,6 @@ def test_another_customers_operations_never_show(alice_client, alice_contract, b
     add(bob_contract, "accrual", dt.date(2026, 10, 31), debit="777.77", doc_number="БОБ-1")
     text = alice_client.get(URL).content.decode()
     assert "БОБ-1" not in text and "777,77" not in text
-
-
-@pytest.mark.parametrize("entries", [2, 40])
-def test_the_number_of_queries_does_not_grow_with_the_ledger(
-    alice_client, alice_contract, django_assert_num_queries, entries
-):
-    for day in range(entries):
-        add(alice_contract, "accrual", dt.date(2025, 1, 1) + dt.timedelta(days=day), debit="1",
-            doc_number=f"Р-{day}", period=dt.date(2025, 1, 1))  # fmt: skip
-    # session, user with its contract; the chosen contract with customer and branch
-    # (core.access); summary; recent operations; the penalty to date: its operations, penalties booked and paid, key rates;
-    # the 24 months' kWh and charges (charts, forecast); this month's hours (forecast); the
-    # last month's tariffs (the category hint)
-    with django_assert_num_queries(12):
-        assert alice_client.get(URL).status_code == 200
 
 
 def test_a_visitor_is_sent_to_the_login_page(client, db):

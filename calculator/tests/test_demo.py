@@ -15,12 +15,11 @@ from calculator.models import (
 )
 from meters.models import HourlyVolume
 
-SEEDED_AT = dt.datetime(2026, 11, 28, 12, 0)
-DEMO_SEEDED_AT = SEEDED_AT  # conftest.demo_once: the demo, seeded once
+DEMO_SEEDED_AT = dt.datetime(2026, 11, 28, 12, 0)  # conftest.demo_once: the demo, seeded once
 pytestmark = pytest.mark.usefixtures("demo_once")
 
 
-@time_machine.travel(SEEDED_AT, tick=False)
+@time_machine.travel(DEMO_SEEDED_AT, tick=False)
 def test_seed_demo_adds_demo_tariffs_of_the_last_three_months_for_every_category(db):
     months = list(TariffMonth.objects.order_by("month"))
     assert [m.month for m in months] == [
@@ -42,7 +41,7 @@ def test_seed_demo_adds_demo_tariffs_of_the_last_three_months_for_every_category
     assert HourlyVolume.objects.filter(delivery_point__contract__number="2002").exists()
 
 
-@time_machine.travel(SEEDED_AT, tick=False)
+@time_machine.travel(DEMO_SEEDED_AT, tick=False)
 def test_seed_demo_twice_adds_nothing(db):
     models = (HourlyRate, HourlyVolume, FlatRate, MonthHours, CapacityPeakHour)
     counts = [model.objects.count() for model in models]
@@ -50,7 +49,7 @@ def test_seed_demo_twice_adds_nothing(db):
     assert counts == [model.objects.count() for model in models]
 
 
-@time_machine.travel(SEEDED_AT, tick=False)
+@time_machine.travel(DEMO_SEEDED_AT, tick=False)
 def test_the_page_says_the_tariffs_are_demo_tariffs(client, db):
     from accounts.models import User
 

@@ -10,10 +10,6 @@ from documents.models import Document
 pytestmark = pytest.mark.usefixtures("demo_once")  # conftest: the demo, seeded once
 
 
-def seed():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-
-
 def test_each_demo_vat_invoice_says_what_the_ledger_charged(db):
     invoices = Document.objects.filter(kind="vat_invoice").select_related("contract")
     assert invoices.count() == 15  # three months of each of the five demo contracts
@@ -44,5 +40,5 @@ def test_the_demo_correction_is_charged_and_paid_in_the_ledger(db):
 
 def test_seeding_twice_adds_no_documents(db):
     counts = (Document.objects.count(), LedgerEntry.objects.count())
-    seed()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
     assert (Document.objects.count(), LedgerEntry.objects.count()) == counts

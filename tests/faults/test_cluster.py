@@ -126,6 +126,12 @@ def wait_http(url: str, seconds=60, what="up", ok=(200,)):
     raise AssertionError(f"{url} is not {what}: {last}")
 
 
+def nginx_command(nginx_bin: str, config: Path) -> list[str]:
+    """nginx in the foreground on a config of nginx_config, its folder as the prefix."""
+    directory = config.parent
+    return [nginx_bin, "-p", str(directory), "-c", str(config), "-e", str(directory / "error.log")]
+
+
 def nginx_config(directory: Path, port: int, nodes: list[int], static: Path, media: Path) -> Path:
     """deploy/*.conf with the loopback addresses and the temporary folders put in."""
     site = (ROOT / "deploy" / "nginx.conf").read_text()
@@ -255,8 +261,7 @@ def test_a_node_that_answers_503_stays_in_nginx_s_pool():
     config = nginx_config(
         tmp / "nginx", port, [dead_a, node_b.server_port], tmp / "static", tmp / "media"
     )
-    nginx = Service("nginx", [nginx_bin, "-p", str(tmp / "nginx"), "-c", str(config),
-                              "-e", str(tmp / "nginx" / "error.log")], os.environ, tmp / "logs")  # fmt: skip
+    nginx = Service("nginx", nginx_command(nginx_bin, config), os.environ, tmp / "logs")
     try:
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/cabinet/account/", what="served by node B behind nginx")
@@ -529,8 +534,7 @@ def test_the_cluster_loses_a_web_node_and_the_worker_and_loses_nothing(cluster):
         config = nginx_config(
             tmp / "nginx", ports["nginx"], [ports["a"], ports["b"]], static, media
         )
-        spawn("nginx", [nginx_bin, "-p", str(tmp / "nginx"), "-c", str(config),
-                        "-e", str(tmp / "nginx" / "error.log")], env)  # fmt: skip
+        spawn("nginx", nginx_command(nginx_bin, config), env)
 
         def start_worker():
             return spawn("worker", [celery, "-A", "eskk_portal", "worker", "-Q",
