@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Sum
 
 from billing.models import Contract
@@ -78,16 +79,19 @@ def store(volumes: Mapping[tuple[int, dt.date, int], Decimal], source: str) -> d
         .order_by()
         .values_list("delivery_point_id", "date", "hour")
     )
-    HourlyVolume.objects.bulk_create(
-        [
-            HourlyVolume(delivery_point_id=point, date=day, hour=hour, kwh=kwh, source=source)
-            for (point, day, hour), kwh in volumes.items()
-        ],
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=("delivery_point", "date", "hour"),
-        update_fields=("kwh", "source"),
+    # One parameterised statement for all the hours: a month of 80020 files is tens of
+    # thousands of them, and bulk_create spent 50 µs on each building its instance and
+    # SQL (1.3 s of the demo's 2.7 s import); SQLite and PostgreSQL share the syntax.
+    table = HourlyVolume._meta.db_table  # from the model, never from input
+    sql = (
+        f"INSERT INTO {table} (delivery_point_id, date, hour, kwh, source) "  # noqa: S608  # nosec B608
+        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (delivery_point_id, date, hour) "
+        "DO UPDATE SET kwh = excluded.kwh, source = excluded.source"
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql, [(point, day, hour, kwh, source) for (point, day, hour), kwh in volumes.items()]
+        )
     updated = sum(1 for key in volumes if key in existing)
     return {"created": len(volumes) - updated, "updated": updated}
 
