@@ -254,15 +254,61 @@ def chromium():
         browser.close()
 
 
+def _tab(chromium, base_url):
+    context = chromium.new_context(base_url=base_url, locale="ru-RU")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(chromium, live_server, transactional_db):
     """A browser tab on the live server. Its test ends with a flush of the database;
     billing's post_migrate handler reloads the reference data after it."""
-    context = chromium.new_context(base_url=live_server.url, locale="ru-RU")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _tab(chromium, live_server.url)
+
+
+@pytest.fixture(scope="module")
+def demo_server(django_db_setup, django_db_blocker):
+    """A live server of its own with the whole demo, seeded and committed once for a module
+    of browser tests that only read it: a seed takes seconds and each test's flush another
+    one, and the walk of every page was four tests that each paid both. The database is
+    flushed after the module, as after any browser test. Not pytest-django's `live_server`:
+    a test that asks for that one gets `transactional_db` and its flush, which would empty
+    the demo under the next test. So every test of such a module asks for this (or
+    `demo_page`) and for none of `page`, `live_server`, `db`; a test that changes what
+    another would see seeds its own demo with `page`."""
+    import io
+    from contextlib import ExitStack
+
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import modify_settings, setup_databases, teardown_databases
+    from django.utils import timezone
+    from pytest_django.live_server_helper import LiveServer
+
+    from billing.models import KeyRateConfirmation
+
+    with django_db_blocker.unblock(), ExitStack() as stack:
+        # pytest-django creates the test database only when a collected test asks for
+        # `db`: these tests do not, and may be all that runs.
+        if connection.settings_dict["NAME"] == CONFIGURED_DB_NAME:
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+            stack.callback(teardown_databases, created, verbosity=0)
+        # What _key_rates_confirmed_to_today gives every test with a database.
+        KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
+        call_command("seed_demo", stdout=io.StringIO())
+        stack.callback(call_command, "flush", interactive=False, verbosity=0)
+        server = LiveServer("localhost")
+        stack.callback(server.stop)
+        stack.enter_context(modify_settings(ALLOWED_HOSTS={"append": "localhost"}))
+        yield server
+
+
+@pytest.fixture
+def demo_page(chromium, demo_server):
+    """A fresh browser tab (no cookies) on the live server of `demo_server`."""
+    yield from _tab(chromium, demo_server.url)
 
 
 def browser_login(page, branch_label: str, number: str, password: str) -> None:
@@ -274,12 +320,18 @@ def browser_login(page, branch_label: str, number: str, password: str) -> None:
     page.get_by_role("button", name="Войти").click()
 
 
+# The database the settings name, before pytest-django puts its test database there.
+CONFIGURED_DB_NAME = None
+
+
 def pytest_sessionstart(session):
     """In CI the suite must run on PostgreSQL: SQLite there is a failure, not a fallback."""
-    if not in_ci():
-        return
     from django.conf import settings
 
+    global CONFIGURED_DB_NAME
+    CONFIGURED_DB_NAME = settings.DATABASES["default"]["NAME"]
+    if not in_ci():
+        return
     engine = settings.DATABASES["default"]["ENGINE"]
     if "postgresql" not in engine:
         raise pytest.UsageError(f"CI=true but DATABASE_URL is not PostgreSQL ({engine})")

@@ -3,7 +3,6 @@ width and a phone's: drawn whole, their figures equal to the table under them, n
 scrolling sideways, nothing axe-core calls serious."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
@@ -17,8 +16,8 @@ CONSUMPTION = "/cabinet/documents/consumption/"
 
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1280", "390"])
-def test_the_charts_are_whole_and_say_what_their_tables_say(page, viewport):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_the_charts_are_whole_and_say_what_their_tables_say(demo_page, viewport):
+    page = demo_page
     page.set_viewport_size(viewport)
     browser_login(page, "г. Кемерово", "2002", DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Лицевой счет")).to_be_visible()

@@ -10,7 +10,6 @@ from collections import deque
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.demo import DEMO_PASSWORD
@@ -35,12 +34,6 @@ WIDTHS = """() => ({
     })
     .map(t => `${t.className || 'table'}: ${t.scrollWidth} > ${t.parentElement.clientWidth}`),
 })"""
-
-
-@pytest.fixture
-def demo(page):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
-    return page
 
 
 def _kind(path: str) -> str:
@@ -69,40 +62,33 @@ def cabinet_pages(page):
     assert len(found) >= 20, found
 
 
-def each_page(page):
-    """Log in as each demo customer and yield every cabinet page, loaded."""
-    for branch, number in DEMO_CUSTOMERS:
-        page.context.clear_cookies()
-        page.set_viewport_size(LAPTOP)
-        browser_login(page, branch, number, DEMO_PASSWORD)
-        expect(page.get_by_role("heading", name="Лицевой счет")).to_be_visible()
-        for path in cabinet_pages(page):
-            yield number, path
-
-
-def test_at_1280_and_on_a_phone_no_page_scrolls_sideways_and_axe_finds_nothing(demo):
+# One test per customer: the two workers of `make test` share the walk.
+@pytest.mark.parametrize("branch, number", DEMO_CUSTOMERS, ids=[n for _, n in DEMO_CUSTOMERS])
+def test_at_1280_and_on_a_phone_no_page_scrolls_sideways_and_axe_finds_nothing(
+    demo_page, branch, number
+):
     """Each page is loaded once and checked at both widths: resizing the window lays it out
     again (no script of the portal reads the width at load). At 1280 no table scrolls either;
     on a phone a wide table scrolls inside its own box."""
+    demo_page.set_viewport_size(LAPTOP)
+    browser_login(demo_page, branch, number, DEMO_PASSWORD)
+    expect(demo_page.get_by_role("heading", name="Лицевой счет")).to_be_visible()
     problems, violations = [], []
-    for number, path in each_page(demo):
+    for path in cabinet_pages(demo_page):
         for viewport in (LAPTOP, PHONE):
-            demo.set_viewport_size(viewport)
-            widths = demo.evaluate(WIDTHS)
+            demo_page.set_viewport_size(viewport)
+            widths = demo_page.evaluate(WIDTHS)
             tables = widths["scrolling_tables"] if viewport is LAPTOP else []
             if widths["page"] > widths["window"] or tables:
-                problems.append((number, viewport["width"], path, widths))
-            violations += [(number, viewport["width"], path, v) for v in serious_violations(demo)]
+                problems.append((viewport["width"], path, widths))
+            violations += [(viewport["width"], path, v) for v in serious_violations(demo_page)]
     assert problems == []
     assert violations == []
 
 
-def test_on_a_phone_the_menu_is_one_button_that_opens_without_javascript(
-    chromium, live_server, transactional_db
-):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+def test_on_a_phone_the_menu_is_one_button_that_opens_without_javascript(chromium, demo_server):
     context = chromium.new_context(
-        base_url=live_server.url, locale="ru-RU", viewport=PHONE, java_script_enabled=False
+        base_url=demo_server.url, locale="ru-RU", viewport=PHONE, java_script_enabled=False
     )
     page = context.new_page()
     browser_login(page, "г. Кемерово", "1001", DEMO_PASSWORD)
