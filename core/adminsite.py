@@ -239,13 +239,19 @@ def russian_permission_names(app_config, **kwargs) -> None:
 
 
 def _rename_permissions(app_config) -> None:
+    names = {}  # (content type id, codename) → the Russian name
     for model in app_config.get_models():
         opts = model._meta
         content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
         for action, label in PERMISSION_ACTIONS.items():
-            if action not in opts.default_permissions:
-                continue
-            name = f"{label}: {opts.verbose_name}"[:255]
-            Permission.objects.filter(
-                content_type=content_type, codename=f"{action}_{opts.model_name}"
-            ).exclude(name=name).update(name=name)
+            if action in opts.default_permissions:
+                key = (content_type.pk, f"{action}_{opts.model_name}")
+                names[key] = f"{label}: {opts.verbose_name}"[:255]
+    # One read and one write for the app: after a flush every permission is renamed again.
+    stale = []
+    for permission in Permission.objects.filter(content_type__in={pk for pk, _ in names}):
+        name = names.get((permission.content_type_id, permission.codename), permission.name)
+        if permission.name != name:
+            permission.name = name
+            stale.append(permission)
+    Permission.objects.bulk_update(stale, ["name"])

@@ -10,6 +10,7 @@
 Nobody but a superuser edits the audit log (nobody at all, in fact: it is read-only).
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 # group → {app_label: actions} where actions are a subset of view/add/change/delete;
@@ -39,8 +40,12 @@ ROLES: dict[str, dict[str, set[str]]] = {
 AUDIT_VIEWERS = ("Бухгалтер", "Поддержка")
 
 
-def ensure_groups(**kwargs) -> None:
-    """Create the staff groups and (re)grant their permissions after every migrate."""
+def ensure_groups(app_config, **kwargs) -> None:
+    """post_migrate: create the staff groups and (re)grant their permissions after every
+    migrate and flush. The signal comes once per app, and each app's permissions are made
+    on its own: the groups are granted once, after the last app's."""
+    if app_config is not [c for c in apps.get_app_configs() if c.models_module][-1]:
+        return
     for name, grants in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
         wanted = []

@@ -1,4 +1,5 @@
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 
 from accounts.models import User
 
@@ -29,3 +30,16 @@ def test_the_admin_is_for_staff_only(client, alice):
     response = client.get("/admin/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_after_a_flush_the_groups_are_granted_again_and_the_permissions_named_in_russian(
+    transactional_db,
+):
+    """A flush (the end of every browser test) re-creates the permissions app by app: the
+    groups are granted after the last app's, so the support group has the requests'."""
+    call_command("flush", interactive=False, verbosity=0)
+    support = Group.objects.get(name="Поддержка")
+    assert support.permissions.filter(codename="change_servicerequest").exists()
+    assert support.permissions.filter(codename="view_auditevent").exists()
+    assert Permission.objects.get(codename="change_contract").name == "Изменение: договор"
+    assert Permission.objects.get(codename="view_servicerequest").name.startswith("Просмотр: ")
