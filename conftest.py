@@ -26,6 +26,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _sqlite_without_fsync(sender, connection, **kwargs):
+    """The test database is thrown away after the run: SQLite need not wait for the disk at
+    every commit (a browser test commits on every request, and its flush ~80 times)."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous = OFF")
+
+
+def pytest_configure(config):
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_sqlite_without_fsync, dispatch_uid="tests_sqlite_without_fsync")
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
