@@ -424,9 +424,13 @@ class ImportCommand(BaseCommand, abc.ABC):
     def accepted(self, record: Any) -> None:
         """A checked row, its key not seen before in the file, while no row so far was bad.
 
-        A command that writes while the file streams (inside its one transaction) takes the
-        row here; after the first bad row nothing more is handed on, as nothing will be written.
+        Kept here for the writing, so that the file is read and checked once (the second
+        reading was a third of a billing import's time); a record is a few hundred bytes,
+        100,000 rows some 70 MB. A command that writes while the file streams (inside its one
+        transaction: the readings, a million rows) takes the row here instead; after the first
+        bad row nothing more is handed on, as nothing will be written.
         """
+        self._checked_records.append(record)
 
     def finish(self, counts: Counter) -> None:
         """Runs inside the transaction after the last batch."""
@@ -468,6 +472,7 @@ class ImportCommand(BaseCommand, abc.ABC):
         )
 
     def _validate(self, path: str) -> tuple[list[Issue], int]:
+        self._checked_records: list[Any] = []
         issues: list[Issue] = []
         seen: dict[Any, int] = {}
         total = 0
@@ -501,16 +506,12 @@ class ImportCommand(BaseCommand, abc.ABC):
         return issues, total
 
     def _write(self, path: str, total: int) -> Counter:
+        """The records the check kept (`accepted`), in batches, in one transaction."""
         counts: Counter = Counter(created=0, updated=0, unchanged=0)
-        batch: list[Any] = []
-        with transaction.atomic(), self._progress(total, "Запись") as bar:
-            for row in read_rows(path, self.required_columns):
-                batch.append(self.parse_row(row))
-                if len(batch) >= self.batch_size:
-                    counts.update(self.write_batch(batch))
-                    bar.update(len(batch))
-                    batch = []
-            if batch:
+        records, self._checked_records = self._checked_records, []
+        with transaction.atomic(), self._progress(len(records), "Запись") as bar:
+            for start in range(0, len(records), self.batch_size):
+                batch = records[start : start + self.batch_size]
                 counts.update(self.write_batch(batch))
                 bar.update(len(batch))
             self.finish(counts)
