@@ -426,7 +426,7 @@ class ImportCommand(BaseCommand, abc.ABC):
 
         Kept here for the writing, so that the file is read and checked once (the second
         reading was a third of a billing import's time); a record is a few hundred bytes,
-        100,000 rows some 70 MB. A command that writes while the file streams (inside its one
+        100,000 accruals some 60 MB. A command that writes while the file streams (inside its one
         transaction: the readings, a million rows) takes the row here instead; after the first
         bad row nothing more is handed on, as nothing will be written.
         """

@@ -187,3 +187,31 @@ def test_dates_and_periods_read_the_same_every_time(tmp_path):
             row.date("bad")
         with pytest.raises(RowError, match="«31.13.2026» не период"):
             row.month("bad")
+
+
+def test_the_file_is_read_and_each_row_checked_once(db, tmp_path, monkeypatch):
+    """The checked records are kept for the writing: a second reading was a third of an
+    import's time (issue 22)."""
+    from core import importing
+
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "inn;name;limit\n4205000016;ООО «А»;1\n4205000023;ООО «Б»;2\n", encoding="utf-8"
+    )
+    readings, parsed = [], []
+    parse_row = CustomerImport.parse_row
+
+    def reading(*args, **kwargs):
+        readings.append(args)
+        return read_rows(*args, **kwargs)
+
+    def checking(self, row):
+        parsed.append(row.line)
+        return parse_row(self, row)
+
+    monkeypatch.setattr(importing, "read_rows", reading)
+    monkeypatch.setattr(CustomerImport, "parse_row", checking)
+    run(path)
+    assert len(readings) == 1
+    assert parsed == [2, 3]
+    assert set(Customer.objects.values_list("name", flat=True)) >= {"ООО «А»", "ООО «Б»"}
