@@ -71,6 +71,15 @@ def _isolated_media(settings, tmp_path):
     }
 
 
+def confirm_key_rates_to_today() -> None:
+    """The operators' confirmation of the key rates up to today (see the fixture below)."""
+    from django.utils import timezone
+
+    from billing.models import KeyRateConfirmation
+
+    KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
+
+
 @pytest.fixture(autouse=True)
 def _key_rates_confirmed_to_today(request):
     """Tests run on the real calendar, past the reference table's confirmation day: the
@@ -82,11 +91,7 @@ def _key_rates_confirmed_to_today(request):
     request.getfixturevalue(
         "transactional_db" if "transactional_db" in request.fixturenames else "db"
     )
-    from django.utils import timezone
-
-    from billing.models import KeyRateConfirmation
-
-    KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
+    confirm_key_rates_to_today()
     yield
 
 
@@ -106,13 +111,11 @@ def demo_once(request, django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.utils import timezone
 
-    from billing.models import KeyRateConfirmation
-
     outer = transaction.atomic()
     with django_db_blocker.unblock():
         outer.__enter__()
         # What _key_rates_confirmed_to_today gives every test, before the seed as there.
-        KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
+        confirm_key_rates_to_today()
         seeded_at = getattr(request.module, "DEMO_SEEDED_AT", None) or timezone.now()
         with time_machine.travel(seeded_at, tick=False):
             call_command("seed_demo", stdout=io.StringIO())
@@ -298,10 +301,7 @@ def demo_server(django_db_setup, django_db_blocker):
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import modify_settings, setup_databases, teardown_databases
-    from django.utils import timezone
     from pytest_django.live_server_helper import LiveServer
-
-    from billing.models import KeyRateConfirmation
 
     with django_db_blocker.unblock(), ExitStack() as stack:
         # pytest-django creates the test database only when a collected test asks for
@@ -310,7 +310,7 @@ def demo_server(django_db_setup, django_db_blocker):
             created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
             stack.callback(teardown_databases, created, verbosity=0)
         # What _key_rates_confirmed_to_today gives every test with a database.
-        KeyRateConfirmation.objects.get_or_create(confirmed_to=timezone.localdate())
+        confirm_key_rates_to_today()
         call_command("seed_demo", stdout=io.StringIO())
         stack.callback(call_command, "flush", interactive=False, verbosity=0)
         server = LiveServer("localhost")

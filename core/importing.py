@@ -454,7 +454,7 @@ class ImportCommand(BaseCommand, abc.ABC):
                 f"Проверено строк: {total}, ошибок нет. Ничего не записано (--dry-run)."
             )
             return
-        counts = self._write(path, total)
+        counts = self._write()
         self.stdout.write(
             f"Создано: {counts['created']}, обновлено: {counts['updated']}, "
             f"без изменений: {counts['unchanged']}, отклонено: 0."
@@ -505,7 +505,7 @@ class ImportCommand(BaseCommand, abc.ABC):
             raise CommandError(f"{path}:2: -: в файле нет строк с данными. Ничего не записано.")
         return issues, total
 
-    def _write(self, path: str, total: int) -> Counter:
+    def _write(self) -> Counter:
         """The records the check kept (`accepted`), in batches, in one transaction."""
         counts: Counter = Counter(created=0, updated=0, unchanged=0)
         records, self._checked_records = self._checked_records, []

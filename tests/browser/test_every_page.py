@@ -62,7 +62,7 @@ def cabinet_pages(page):
     assert len(found) >= 20, found
 
 
-# One test per customer: the two workers of `make test` share the walk.
+# One test per customer: the workers of `make test` share the walk.
 @pytest.mark.parametrize("branch, number", DEMO_CUSTOMERS, ids=[n for _, n in DEMO_CUSTOMERS])
 def test_at_1280_and_on_a_phone_no_page_scrolls_sideways_and_axe_finds_nothing(
     demo_page, branch, number
