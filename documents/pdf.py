@@ -34,7 +34,10 @@ logger = logging.getLogger(__name__)
 
 PDF_TEMPLATE = "documents/pdf.html"
 STYLESHEET = "documents/pdf.css"
-# The charts of «Расшифровка потребления» look in print as they do on screen.
+# The charts of «Расшифровка потребления» look in print as they do on screen. Loaded before
+# STYLESHEET, so that its print rules win over theirs (`.doc-charts` is a block, not the
+# screen's grid: WeasyPrint lays out every table of a grid's cell again for each track sizing,
+# and the consumption PDF took 7 s instead of 3.5).
 EXTRA_STYLESHEETS = ("css/charts.css",)
 
 
@@ -105,7 +108,7 @@ def _page_styles() -> tuple[Path, FontConfiguration, URLFetcher, tuple[CSS, ...]
     fetcher = _local_fetcher()
     css = tuple(
         CSS(filename=str(path), font_config=fonts, url_fetcher=fetcher)
-        for path in (stylesheet, *map(_stylesheet_path, EXTRA_STYLESHEETS))
+        for path in (*map(_stylesheet_path, EXTRA_STYLESHEETS), stylesheet)
     )
     _styles.loaded = (stylesheet, fonts, fetcher, css)
     return _styles.loaded
