@@ -11,6 +11,7 @@ import re
 import pytest
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -113,11 +114,24 @@ def fields_of(html: str) -> dict[str, str]:
 
 
 def counts() -> dict[str, int]:
-    return {
-        m._meta.label: m._default_manager.count()
-        for m in apps.get_models()
-        if m._meta.app_label not in ("sessions", "axes", "core", "captcha", "admin")
-    }
+    """The rows of every table a form may write, in one query: it runs twice per example, and
+    a count per model was a third of the suite's fuzzing. Whole tables, not the default
+    managers, so that no row a manager hides escapes the comparison."""
+    tables = sorted(
+        {
+            m._meta.db_table
+            for m in apps.get_models()
+            if m._meta.managed
+            and not m._meta.proxy
+            and m._meta.app_label not in ("sessions", "axes", "core", "captcha", "admin")
+        }
+    )
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
+        )
+        return dict(zip(tables, cursor.fetchone(), strict=True))
 
 
 @pytest.mark.parametrize("label,build,needs_login,method", FORMS, ids=[f[0] for f in FORMS])

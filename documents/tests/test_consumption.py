@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 
 from documents.statements import consumption
-from documents.tests.test_pdf import pdf_of
+from documents.tests.test_pdf import pdf_of, pdf_pages
 from meters.models import DeliveryPoint, Meter, Reading
 
 
@@ -186,13 +186,10 @@ def test_the_demo_works_charts_equal_the_tables_and_reach_the_pdf(client, db, ca
     with caplog.at_level("WARNING", logger="weasyprint"):
         response = client.get(reverse("documents:consumption"), {**query, "format": "pdf"})
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
-    reader, text = pdf_of(response)
+    _, pages = pdf_pages(response)
+    text = " ".join(pages)
     assert "Почасовое потребление за октябрь 2026" in text
-    (heat_page,) = [
-        " ".join(page.extract_text().split())
-        for page in reader.pages
-        if "Почасовое потребление за октябрь 2026" in page.extract_text()
-    ]
+    (heat_page,) = [page for page in pages if "Почасовое потребление за октябрь 2026" in page]
     last_range = html.split('<ul class="chart-legend">')[2].split("</li>")[-2]
     assert re.sub(r"<[^>]*>", "", last_range) in heat_page  # the legend under the map
     assert heat_page.index("Почасовое потребление") < heat_page.index(" 31 ")

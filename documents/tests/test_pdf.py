@@ -13,13 +13,18 @@ from documents.pdf import stored_name
 from documents.tests.factories import make_correction, make_invoice, make_vat_invoice
 
 
-def pdf_of(response):
+def pdf_pages(response):
+    """The PDF of a response and the text of each page, its whitespace made single spaces."""
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     content = b"".join(response.streaming_content) if response.streaming else response.content
     reader = PdfReader(io.BytesIO(content))
-    text = "\n".join(page.extract_text() for page in reader.pages)
-    return reader, " ".join(text.split())
+    return reader, [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def pdf_of(response):
+    reader, pages = pdf_pages(response)
+    return reader, " ".join(pages)
 
 
 def embedded_fonts(reader):
